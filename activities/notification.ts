@@ -1,0 +1,48 @@
+/**
+ * Customer notification over SMTP. Idempotent per order and kind: a sent mail is recorded, and a retry
+ * that finds the record returns it instead of sending again. The Message-ID is deterministic too, so a
+ * mail sent just before a crash (and resent) can still be deduplicated by the receiving side.
+ */
+import type { Pool } from 'pg';
+import type { Transporter } from 'nodemailer';
+import { renderOrderMail } from './notification-mail';
+import type { NotificationRequest } from './notification-mail';
+
+export interface NotificationResult {
+  messageId: string;
+  alreadySent: boolean;
+}
+
+export function createNotificationActivities(pool: Pool, transport: Transporter, from: string) {
+  async function sendOrderNotification(request: NotificationRequest): Promise<NotificationResult> {
+    const { orderId } = request.order;
+    const existing = await pool.query<{ message_id: string }>(
+      'SELECT message_id FROM notifications WHERE order_id = $1 AND kind = $2',
+      [orderId, request.kind],
+    );
+    const recorded = existing.rows[0]?.message_id;
+    if (recorded) return { messageId: recorded, alreadySent: true };
+
+    const mail = renderOrderMail(request);
+    const messageId = `<${orderId}.${request.kind}@fusioncommerce.local>`;
+    const info = (await transport.sendMail({
+      from,
+      to: request.order.contact.email,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId,
+    })) as { accepted?: unknown[]; rejected?: unknown[] };
+    if (!info.accepted || info.accepted.length === 0) {
+      throw new Error(`the mail server accepted no recipient for ${request.kind} of order ${orderId}`);
+    }
+    await pool.query(
+      'INSERT INTO notifications (order_id, kind, message_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [orderId, request.kind, messageId],
+    );
+    return { messageId, alreadySent: false };
+  }
+  return { sendOrderNotification };
+}
+
+export type NotificationActivities = ReturnType<typeof createNotificationActivities>;

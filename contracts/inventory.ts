@@ -1,0 +1,36 @@
+/** Inventory reservations held in PostgreSQL, one per order. */
+import { z } from 'zod';
+import { Sku } from './order';
+
+export const ReservationStatus = z.enum(['reserved', 'committed', 'released']);
+export type ReservationStatus = z.infer<typeof ReservationStatus>;
+
+export const ReservationLine = z.object({ sku: Sku, quantity: z.number().int().positive() });
+
+export const Reservation = z.object({
+  orderId: z.string(),
+  status: ReservationStatus,
+  lines: z.array(ReservationLine),
+});
+export type Reservation = z.infer<typeof Reservation>;
+
+export const StockShortage = z.object({
+  sku: Sku,
+  requested: z.number().int().positive(),
+  available: z.number().int().nonnegative(),
+});
+export type StockShortage = z.infer<typeof StockShortage>;
+
+export const ReserveInventoryRequest = z.object({
+  orderId: z.string(),
+  lines: z.array(ReservationLine).min(1),
+});
+export type ReserveInventoryRequest = z.infer<typeof ReserveInventoryRequest>;
+
+/** ApplicationFailure types the inventory activities raise for business outcomes (never retried). */
+export const InventoryFailureType = {
+  insufficientStock: 'InsufficientStock',
+  reservationReleased: 'ReservationReleased',
+  reservationCommitted: 'ReservationCommitted',
+  reservationMissing: 'ReservationMissing',
+} as const;

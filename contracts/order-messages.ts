@@ -1,0 +1,43 @@
+/** Messages an operator, n8n or the API sends to a running saga, and the saga's input and result. */
+import { z } from 'zod';
+import { PricedOrder } from './order';
+import { OrderStatus } from './order-status';
+
+const Actor = z.string().min(1).max(100);
+
+export const ReviewDecision = z.object({
+  decision: z.enum(['approve', 'reject']),
+  reviewer: Actor,
+  note: z.string().max(1000).optional(),
+});
+export type ReviewDecision = z.infer<typeof ReviewDecision>;
+
+export const CancellationRequest = z.object({
+  reason: z.string().min(1).max(500),
+  requestedBy: Actor,
+});
+export type CancellationRequest = z.infer<typeof CancellationRequest>;
+
+export const OrderSagaOptions = z.object({
+  /** How long an order waits for a fraud review decision before it is rejected. */
+  reviewTimeoutMs: z.number().int().positive().optional(),
+  /** Attempts to deliver the customer notification before giving up (the order stays confirmed). */
+  notificationMaxAttempts: z.number().int().min(1).max(100).optional(),
+  /** Task queue of the Kafka bridge worker that publishes the saga's events. */
+  eventsTaskQueue: z.string().min(1).optional(),
+});
+export type OrderSagaOptions = z.infer<typeof OrderSagaOptions>;
+
+export const OrderSagaInput = z.object({
+  order: PricedOrder,
+  options: OrderSagaOptions.optional(),
+});
+export type OrderSagaInput = z.infer<typeof OrderSagaInput>;
+
+export const OrderSagaResult = z.object({
+  orderId: z.string(),
+  status: OrderStatus,
+  reason: z.string().optional(),
+  notification: z.enum(['sent', 'failed']).optional(),
+});
+export type OrderSagaResult = z.infer<typeof OrderSagaResult>;

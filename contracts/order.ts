@@ -1,0 +1,93 @@
+/** Orders as they cross boundaries: what a storefront submits, and the priced order the saga runs on. */
+import { z } from 'zod';
+
+export const Sku = z
+  .string()
+  .regex(/^[A-Z0-9][A-Z0-9._-]{0,63}$/, 'SKU must be 1-64 upper-case letters, digits, ".", "_" or "-"');
+export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as EUR');
+/** Money in minor units (cents) so totals never go through floating point. */
+export const MinorUnits = z.number().int().nonnegative();
+export const OrderId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$/, 'order id must be 3-64 letters, digits, "_" or "-"');
+export const CustomerId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\s]+$/, 'customer id must not contain spaces');
+
+export const OrderLineInput = z.object({
+  sku: Sku,
+  quantity: z.number().int().min(1, 'quantity must be at least 1').max(1000, 'quantity must be at most 1000'),
+});
+
+export const ShippingAddress = z.object({
+  name: z.string().min(1).max(200),
+  line1: z.string().min(1).max(200),
+  line2: z.string().max(200).optional(),
+  city: z.string().min(1).max(100),
+  postalCode: z.string().min(1).max(20),
+  country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code such as DE'),
+});
+
+export const Contact = z.object({
+  email: z.email(),
+  phone: z.string().max(32).optional(),
+});
+
+/** What a client submits: no prices (the catalog prices the lines), no order id (the API assigns one). */
+export const OrderInput = z
+  .object({
+    customerId: CustomerId,
+    lines: z.array(OrderLineInput).min(1, 'an order needs at least one line').max(100),
+    shippingAddress: ShippingAddress,
+    contact: Contact,
+  })
+  .refine((o) => new Set(o.lines.map((l) => l.sku)).size === o.lines.length, {
+    message: 'each SKU may appear on one line only',
+    path: ['lines'],
+  });
+
+export const PricedLine = OrderLineInput.extend({
+  name: z.string().min(1),
+  unitPriceMinor: MinorUnits,
+  lineTotalMinor: MinorUnits,
+});
+
+export const PricedOrder = z
+  .object({
+    orderId: OrderId,
+    customerId: CustomerId,
+    lines: z.array(PricedLine).min(1).max(100),
+    currency: CurrencyCode,
+    totalMinor: MinorUnits,
+    shippingAddress: ShippingAddress,
+    contact: Contact,
+    placedAt: z.iso.datetime(),
+  })
+  .refine((o) => o.lines.every((l) => l.lineTotalMinor === l.unitPriceMinor * l.quantity), {
+    message: 'each line total must equal unit price × quantity',
+    path: ['lines'],
+  })
+  .refine((o) => o.totalMinor === o.lines.reduce((sum, l) => sum + l.lineTotalMinor, 0), {
+    message: 'total must equal the sum of the line totals',
+    path: ['totalMinor'],
+  });
+
+export type OrderLineInput = z.infer<typeof OrderLineInput>;
+export type OrderInput = z.infer<typeof OrderInput>;
+export type PricedLine = z.infer<typeof PricedLine>;
+export type PricedOrder = z.infer<typeof PricedOrder>;
+
+/** Renders minor units for people: 12345 EUR → "123.45 EUR". */
+export function formatMoney(minor: number, currency: string): string {
+  return `${(minor / 100).toFixed(2)} ${currency}`;
+}
+
+/** One line naming the order for people: the workflow's static summary in the Temporal UI. */
+export function orderSummary(
+  order: Pick<PricedOrder, 'orderId' | 'customerId' | 'lines' | 'totalMinor' | 'currency'>,
+): string {
+  const items = order.lines.reduce((n, l) => n + l.quantity, 0);
+  return `Order ${order.orderId} · ${items} item${items === 1 ? '' : 's'} · ${formatMoney(order.totalMinor, order.currency)} · customer ${order.customerId}`;
+}

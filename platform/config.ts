@@ -1,0 +1,223 @@
+/**
+ * The one place that reads the environment. Every setting is parsed once at start-up by a zod schema with
+ * a local default that matches the local stack; a bad value stops the process naming the variable.
+ */
+import { z } from 'zod';
+
+const port = () => z.coerce.number().int().min(1).max(65535);
+const positiveInt = () => z.coerce.number().int().positive();
+const flag = () => z.enum(['true', 'false']).transform((v) => v === 'true');
+const csv = () =>
+  z.string().transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+/** Environment variable name → schema (with default and description). The README table is generated from it. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Runtime mode.'),
+  LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+    .default('info')
+    .describe('Minimum log level.'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty'])
+    .optional()
+    .describe('Log output; defaults to json in production and pretty elsewhere.'),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233').describe('Temporal frontend host:port.'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default').describe('Temporal namespace.'),
+  TEMPORAL_TLS: flag().default(false).describe('Connect to Temporal over TLS (Temporal Cloud: true).'),
+  TEMPORAL_API_KEY: z.string().min(1).optional().describe('Temporal Cloud API key (implies TLS).'),
+  TEMPORAL_UI_URL: z
+    .url()
+    .default('http://127.0.0.1:8233')
+    .describe('Temporal Web UI, for links printed to operators.'),
+  ORDER_TASK_QUEUE: z
+    .string()
+    .min(1)
+    .default('orders')
+    .describe('Task queue of the order saga and its domain activities.'),
+  BRIDGE_TASK_QUEUE: z
+    .string()
+    .min(1)
+    .default('order-events')
+    .describe('Task queue of the Kafka bridge worker (event publishing).'),
+
+  KAFKA_BROKERS: csv()
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1))
+    .default(['127.0.0.1:9092'])
+    .describe('Comma-separated Kafka bootstrap brokers.'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('fusioncommerce').describe('Kafka client id prefix.'),
+  KAFKA_SSL: flag().default(false).describe('Connect to Kafka over TLS.'),
+  KAFKA_SASL_MECHANISM: z
+    .enum(['plain', 'scram-sha-256', 'scram-sha-512'])
+    .optional()
+    .describe('Kafka SASL mechanism; set with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.'),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional().describe('Kafka SASL user name.'),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional().describe('Kafka SASL password.'),
+  KAFKA_CONNECTION_TIMEOUT_MS: positiveInt().default(3000).describe('Kafka connection timeout.'),
+  KAFKA_REQUEST_TIMEOUT_MS: positiveInt().default(30000).describe('Kafka request timeout.'),
+  KAFKA_TOPIC_PARTITIONS: positiveInt().default(3).describe('Partitions for topics the services create.'),
+  KAFKA_TOPIC_REPLICATION: positiveInt()
+    .default(1)
+    .describe('Replication factor for topics the services create.'),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+    .default('postgres://fusioncommerce:fusioncommerce@127.0.0.1:54329/fusioncommerce')
+    .describe('PostgreSQL (or YugabyteDB) connection URL.'),
+  DATABASE_POOL_MAX: positiveInt().default(10).describe('Maximum connections per process.'),
+
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .default('smtp://127.0.0.1:1025')
+    .describe('SMTP server for customer notifications.'),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .default('FusionCommerce <orders@fusioncommerce.local>')
+    .describe('Sender of customer mail.'),
+  MAILDEV_URL: z.url().optional().describe('Local mail inbox (MailDev web UI), printed by npm start.'),
+
+  HTTP_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on.'),
+  HTTP_PORT: port().default(3000).describe('Port the API listens on.'),
+
+  FRAUD_REVIEW_SCORE: positiveInt()
+    .default(50)
+    .describe('Fraud score from which an order is held for review.'),
+  FRAUD_REJECT_SCORE: positiveInt().default(90).describe('Fraud score from which an order is rejected.'),
+  FRAUD_HIGH_AMOUNT_MINOR: positiveInt()
+    .default(50000)
+    .describe('Order total (minor units) that counts as high; four times it counts as very high.'),
+  FRAUD_VELOCITY_WINDOW_MINUTES: positiveInt()
+    .default(60)
+    .describe('Window of the orders-per-customer rule.'),
+  FRAUD_VELOCITY_MAX_ORDERS: positiveInt()
+    .default(3)
+    .describe('Earlier orders of one customer within the window that make the velocity rule fire.'),
+  FRAUD_QUANTITY_SPIKE: positiveInt().default(20).describe('Quantity on one line that counts as a spike.'),
+  FRAUD_BLOCKLIST_EMAILS: csv()
+    .default([])
+    .describe('Comma-separated e-mail addresses or @domains whose orders are rejected.'),
+  FRAUD_BLOCKLIST_ADDRESSES: csv()
+    .default([])
+    .describe('Comma-separated address fragments (e.g. "1 Fraud Street 12345") whose orders are rejected.'),
+  ORDER_REVIEW_TIMEOUT_MINUTES: positiveInt()
+    .default(1440)
+    .describe('How long a held order waits for a review decision before it is rejected.'),
+  NOTIFICATION_MAX_ATTEMPTS: positiveInt()
+    .default(8)
+    .describe('Delivery attempts of a customer mail before giving up.'),
+
+  SHUTDOWN_GRACE_MS: positiveInt()
+    .default(10000)
+    .describe('How long a process waits for in-flight work on SIGTERM.'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Structured settings the rest of the code receives (never process.env). */
+export type AppConfig = ReturnType<typeof toAppConfig>;
+
+function toAppConfig(env: Env) {
+  return {
+    env: env.NODE_ENV,
+    log: {
+      level: env.LOG_LEVEL,
+      format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      tls: env.TEMPORAL_TLS || env.TEMPORAL_API_KEY !== undefined,
+      apiKey: env.TEMPORAL_API_KEY,
+      uiUrl: env.TEMPORAL_UI_URL,
+      orderTaskQueue: env.ORDER_TASK_QUEUE,
+      bridgeTaskQueue: env.BRIDGE_TASK_QUEUE,
+    },
+    kafka: {
+      brokers: env.KAFKA_BROKERS,
+      clientId: env.KAFKA_CLIENT_ID,
+      ssl: env.KAFKA_SSL,
+      sasl:
+        env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
+          ? {
+              mechanism: env.KAFKA_SASL_MECHANISM,
+              username: env.KAFKA_SASL_USERNAME,
+              password: env.KAFKA_SASL_PASSWORD,
+            }
+          : undefined,
+      connectionTimeoutMs: env.KAFKA_CONNECTION_TIMEOUT_MS,
+      requestTimeoutMs: env.KAFKA_REQUEST_TIMEOUT_MS,
+      topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
+      topicReplication: env.KAFKA_TOPIC_REPLICATION,
+    },
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, inboxUrl: env.MAILDEV_URL },
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    fraud: {
+      reviewScore: env.FRAUD_REVIEW_SCORE,
+      rejectScore: env.FRAUD_REJECT_SCORE,
+      highAmountMinor: env.FRAUD_HIGH_AMOUNT_MINOR,
+      velocityWindowMinutes: env.FRAUD_VELOCITY_WINDOW_MINUTES,
+      velocityMaxOrders: env.FRAUD_VELOCITY_MAX_ORDERS,
+      quantitySpike: env.FRAUD_QUANTITY_SPIKE,
+      blocklistEmails: env.FRAUD_BLOCKLIST_EMAILS.map((e) => e.toLowerCase()),
+      blocklistAddresses: env.FRAUD_BLOCKLIST_ADDRESSES,
+    },
+    saga: {
+      reviewTimeoutMs: env.ORDER_REVIEW_TIMEOUT_MINUTES * 60_000,
+      notificationMaxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
+    },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+  };
+}
+
+/** Thrown when an environment variable holds a value the schema refuses; the message names each variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the given environment (default: the process's). Empty strings count as unset. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const result = envSchema.safeParse(relevant);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        return `${name}=${JSON.stringify(relevant[name] ?? '')}: ${issue.message}`;
+      }),
+    );
+  }
+  const env = result.data;
+  if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
+    throw new ConfigError(['KAFKA_SASL_MECHANISM: needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD']);
+  }
+  return toAppConfig(env);
+}
+
+/** For process entry points: parse or exit(1) with the message (no stack trace for a typo in an env var). */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,73 @@
+/** Kafka client factory: SASL/TLS are configuration, and kafkajs logs go through the service logger. */
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import type { KafkaConfig, LogEntry, Producer } from 'kafkajs';
+import type { AppConfig } from './config';
+import type { Logger } from './logger';
+
+function kafkaLogCreator(logger: Logger) {
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      const fields = { ...extra, component: 'kafkajs' };
+      // kafkajs logs retriable broker responses (coordinator loading, leader moves) as errors and then
+      // retries them; a failure that matters reaches the caller as an exception, so these are warnings.
+      if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(fields, message);
+      else if (level === logLevel.INFO) logger.debug(fields, message);
+      else logger.trace(fields, message);
+    };
+}
+
+export function createKafka(config: Pick<AppConfig, 'kafka'>, logger: Logger, clientSuffix: string): Kafka {
+  const { kafka } = config;
+  const options: KafkaConfig = {
+    clientId: `${kafka.clientId}-${clientSuffix}`,
+    brokers: kafka.brokers,
+    ssl: kafka.ssl,
+    connectionTimeout: kafka.connectionTimeoutMs,
+    requestTimeout: kafka.requestTimeoutMs,
+    logLevel: logLevel.INFO,
+    logCreator: kafkaLogCreator(logger),
+  };
+  if (kafka.sasl) {
+    const { mechanism, username, password } = kafka.sasl;
+    options.sasl = { mechanism, username, password } as KafkaConfig['sasl'];
+  }
+  return new Kafka(options);
+}
+
+/** Creates the topics if they are missing; existing topics are left as they are. */
+export async function ensureTopics(
+  kafka: Kafka,
+  config: Pick<AppConfig, 'kafka'>,
+  topics: readonly string[],
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: config.kafka.topicPartitions,
+        replicationFactor: config.kafka.topicReplication,
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * An idempotent producer (acks=all is set per send): a retried send never duplicates a message within
+ * the producer session, and one in-flight request keeps a key's messages in order.
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs the API and both workers as separate processes (as in production), prints where everything is,
+ * and stops them cleanly on Ctrl-C. The local stack keeps running until `npm run stack:down`.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { loadConfigOrExit } from '../platform/config';
+
+const root = path.resolve(__dirname, '..');
+const config = loadConfigOrExit();
+
+const services = [
+  { name: 'api', entry: 'api/main.ts' },
+  { name: 'order-worker', entry: 'workers/order-worker-main.ts' },
+  { name: 'bridge-worker', entry: 'workers/bridge-worker-main.ts' },
+];
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+for (const service of services) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, service.entry)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+  });
+  children.set(service.name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(service.name);
+    if (!stopping) {
+      console.error(`[start] ${service.name} exited (${signal ?? `code ${code}`}); stopping the others`);
+      stopAll(1);
+    } else if (children.size === 0) {
+      console.log(
+        '[start] services stopped. The local stack is still running: `npm run stack:down` stops it.',
+      );
+      process.exit(process.exitCode ?? 0);
+    }
+  });
+}
+
+function stopAll(exitCode: number): void {
+  if (stopping) return;
+  stopping = true;
+  process.exitCode = exitCode;
+  for (const child of children.values()) child.kill('SIGTERM');
+}
+
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+async function waitForApi(): Promise<boolean> {
+  const url = `http://${config.http.host}:${config.http.port}/healthz`;
+  for (let attempt = 0; attempt < 120 && !stopping; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
+void waitForApi().then((up) => {
+  if (!up) return;
+  const api = `http://${config.http.host}:${config.http.port}`;
+  const lines = [
+    '',
+    'FusionCommerce Orchestrator is running:',
+    `  API            ${api}`,
+    `  API docs       ${api}/docs`,
+    `  Temporal UI    ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`,
+    ...(config.mail.inboxUrl ? [`  Mail inbox     ${config.mail.inboxUrl}`] : []),
+    `  Kafka          ${config.kafka.brokers.join(',')}`,
+    '',
+    'Ctrl-C stops the API and the workers; the local stack keeps running until `npm run stack:down`.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+});

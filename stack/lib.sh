@@ -1,0 +1,176 @@
+# shellcheck shell=bash
+# Shared helpers for the local stack scripts (up, down, status, logs).
+# Sourced, never executed. Every path is derived from this file's location so
+# the scripts behave the same from any working directory.
+
+STACK_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$STACK_SRC/.." && pwd)"
+
+# Runtime state (data, logs, pids) lives in the clone and is git-ignored;
+# downloads live outside it so a fresh clone on the same machine reuses them.
+STACK_DIR="$REPO_ROOT/.stack"
+RUN_DIR="$STACK_DIR/run"
+LOG_DIR="$STACK_DIR/logs"
+CACHE_DIR="${FC_CACHE_DIR:-$HOME/.cache/fusioncommerce}"
+
+TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
+TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+POSTGRES_PORT="${POSTGRES_PORT:-54329}"
+MAILDEV_SMTP_PORT="${MAILDEV_SMTP_PORT:-1025}"
+MAILDEV_WEB_PORT="${MAILDEV_WEB_PORT:-1080}"
+
+# Seconds a server gets to answer after start, and to exit after a signal.
+STACK_START_TIMEOUT="${STACK_START_TIMEOUT:-90}"
+STACK_STOP_TIMEOUT="${STACK_STOP_TIMEOUT:-30}"
+
+# Each servers/<name>.sh defines:
+#   <name>_install  fetch into the cache if missing (fast no-op when warm)
+#   <name>_start    launch detached via spawn (returns at once)
+#   <name>_ping     cheap "is it up yet" probe polled during start-up
+#   <name>_setup    optional, once it pings: idempotent provisioning
+#   <name>_check    "answers for real" (used by up and status)
+#   <name>_ports    ports it listens on, main one first
+#   <name>_match    text in its command line that identifies our process
+#   <name>_stop_signal  optional, default TERM
+# shellcheck disable=SC2034  # used by the scripts that source this file
+SERVERS=(temporal kafka postgres maildev)
+
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
+
+log_file() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
+pid_file() { printf '%s/%s.pid' "$RUN_DIR" "$1"; }
+
+ensure_dirs() { mkdir -p "$RUN_DIR" "$LOG_DIR" "$CACHE_DIR"; }
+
+# Serialise up/down so two of them (say, two terminals or a test runner and a
+# person) never start a server twice or stop one half-way through a start.
+take_lock() {
+  ensure_dirs
+  exec 9>"$RUN_DIR/updown.lock"
+  flock -w 600 9 || die "another stack/up or stack/down is still running"
+}
+
+# apt-get update is slow; do it at most once per script run, and only when a
+# package is actually missing (a warm machine never pays for it).
+_APT_UPDATED=0
+apt_install() {
+  if [ "$_APT_UPDATED" = 0 ]; then
+    log "apt: updating package lists"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    _APT_UPDATED=1
+  fi
+  log "apt: installing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# ensure_cmd CMD DEBIAN_PACKAGE: the scripts must work on a machine where
+# nobody installed anything by hand.
+ensure_cmd() {
+  command -v "$1" >/dev/null 2>&1 || apt_install "$2"
+  command -v "$1" >/dev/null 2>&1 || die "'$1' still missing after installing '$2'"
+}
+
+# True if something accepts TCP connections on 127.0.0.1:PORT. Uses bash's
+# /dev/tcp so no extra tool is needed; the subshell closes the socket.
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+http_ok() { curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null; }
+
+cmdline_of() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null; }
+
+# A process that exited but was not reaped yet (zombie) still has a /proc
+# entry; it must count as gone or stop_server would wait for it forever.
+pid_alive() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [ "${stat%% *}" != Z ]
+}
+
+# Prints the pid recorded for SERVER if that process is still alive AND its
+# command line still identifies it as that server (pids get reused; we must
+# never signal an unrelated process).
+server_pid() {
+  local name="$1" pf pid
+  pf="$(pid_file "$name")"
+  [ -s "$pf" ] || return 1
+  pid="$(cat "$pf")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  pid_alive "$pid" || return 1
+  case "$(cmdline_of "$pid")" in
+    *"$("${name}_match")"*) printf '%s\n' "$pid" ;;
+    *) return 1 ;;
+  esac
+}
+
+# spawn SERVER CMD...: start CMD detached from this script (own session, no
+# stdin, output appended to the server's log) and record its pid. setsid
+# execs in place when the caller is not a group leader (always the case for
+# a background job of a non-interactive script), so $! is the server itself.
+spawn() {
+  local name="$1"; shift
+  local lf; lf="$(log_file "$name")"
+  printf '\n===== %s start %s =====\n' "$name" "$(date -Is)" >>"$lf"
+  # 9>&- : the server must not inherit the up/down lock, or it would hold
+  # it for its whole life and block every later up/down.
+  setsid nohup "$@" >>"$lf" 2>&1 </dev/null 9>&- &
+  printf '%s\n' "$!" >"$(pid_file "$name")"
+}
+
+# Prints the last lines of a server's log, for failure messages.
+log_tail() {
+  local lf; lf="$(log_file "$1")"
+  [ -f "$lf" ] && { echo "----- last lines of $lf -----"; tail -n "${2:-25}" "$lf"; echo "-----"; } >&2
+  return 0
+}
+
+# wait_until SERVER FUNC: poll FUNC until it succeeds; fail naming the server
+# and its log if the process dies or the timeout passes.
+wait_until() {
+  local name="$1" fn="$2" deadline=$((SECONDS + STACK_START_TIMEOUT))
+  while ! "$fn" >/dev/null 2>&1; do
+    if ! server_pid "$name" >/dev/null; then
+      log_tail "$name"
+      die "$name exited during start-up; see $(log_file "$name")"
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log_tail "$name"
+      die "$name did not answer within ${STACK_START_TIMEOUT}s; see $(log_file "$name")"
+    fi
+    sleep 1
+  done
+}
+
+# stop_server SERVER: signal only the recorded, verified pid; escalate to
+# KILL if it does not exit in time. Each server file may pick the polite
+# signal (PostgreSQL needs INT for a fast shutdown, TERM waits for clients).
+stop_server() {
+  local name="$1" pid sig="TERM" deadline
+  if ! pid="$(server_pid "$name")"; then
+    rm -f "$(pid_file "$name")"
+    log "$name: not running"
+    return 0
+  fi
+  declare -F "${name}_stop_signal" >/dev/null && sig="$("${name}_stop_signal")"
+  log "$name: stopping pid $pid (SIG$sig)"
+  kill -s "$sig" "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + STACK_STOP_TIMEOUT))
+  while pid_alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
+  if pid_alive "$pid"; then
+    log "$name: still alive after ${STACK_STOP_TIMEOUT}s, sending KILL"
+    kill -s KILL "$pid" 2>/dev/null || true
+    while pid_alive "$pid"; do sleep 0.2; done
+  fi
+  rm -f "$(pid_file "$name")"
+}
+
+for _f in "$STACK_SRC"/servers/*.sh; do
+  # shellcheck source=/dev/null
+  . "$_f"
+done
+unset _f

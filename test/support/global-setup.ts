@@ -1,0 +1,16 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+/** Brings the real stack up (a no-op when it runs) and exports its addresses to every test. */
+export default function globalSetup(): void {
+  execFileSync('bash', [path.join(root, 'stack/up')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  for (const line of readFileSync(path.join(root, '.stack/stack.env'), 'utf8').split('\n')) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (match?.[1] && match[2] !== undefined) process.env[match[1]] = match[2].replace(/^"(.*)"$/, '$1');
+  }
+  process.env.LOG_LEVEL ??= 'warn';
+  process.env.NODE_ENV ??= 'test';
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { envSchema, loadConfig } from '../../platform/config';
+
+interface ComposeService {
+  build?: unknown;
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  command?: string[];
+}
+
+const compose = parse(readFileSync(path.resolve(__dirname, '../../docker-compose.yml'), 'utf8'), {
+  merge: true,
+}) as { services: Record<string, ComposeService> };
+const ownServices = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
+
+describe('docker-compose.yml', () => {
+  it('builds the API and both workers from the project Dockerfile', () => {
+    expect(ownServices.map(([name]) => name).sort()).toEqual(['api', 'bridge-worker', 'order-worker']);
+  });
+
+  it('gives our services only variables the config schema knows, with values it accepts', () => {
+    const known = new Set(Object.keys(envSchema.shape));
+    for (const [name, service] of ownServices) {
+      const env = Object.fromEntries(
+        Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]),
+      );
+      expect([name, Object.keys(env).filter((k) => !known.has(k))]).toEqual([name, []]);
+      expect(() => loadConfig(env)).not.toThrow();
+    }
+  });
+
+  it('publishes no host port twice', () => {
+    const hostPorts = Object.values(compose.services).flatMap((s) =>
+      (s.ports ?? []).map((p) => p.split(':')[0]),
+    );
+    expect(hostPorts.length).toBeGreaterThan(5);
+    expect(new Set(hostPorts).size).toBe(hostPorts.length);
+  });
+
+  it('runs each service command from the compiled entry point of a file that exists', () => {
+    for (const [, service] of ownServices) {
+      const entry = service.command?.[1] ?? '';
+      const source = path.resolve(__dirname, '../..', entry.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+      expect(() => readFileSync(source)).not.toThrow();
+    }
+  });
+
+  it('has the services the design names', () => {
+    for (const name of ['postgres', 'temporal', 'temporal-ui', 'kafka', 'n8n', 'maildev']) {
+      expect(Object.keys(compose.services)).toContain(name);
+    }
+  });
+});

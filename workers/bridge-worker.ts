@@ -1,0 +1,48 @@
+/**
+ * The Kafka bridge worker: hosts publishOrderEvent on its own task queue with one long-lived idempotent
+ * producer. Scales out independently of the order worker.
+ */
+import { Worker } from '@temporalio/worker';
+import { createEventPublishingActivities } from '../activities/event-publishing';
+import { topics } from '../contracts/topics';
+import type { AppConfig } from '../platform/config';
+import { createIdempotentProducer, createKafka, ensureTopics } from '../platform/kafka';
+import type { Service } from '../platform/lifecycle';
+import type { Logger } from '../platform/logger';
+import { connectWorker } from '../platform/temporal';
+
+export function createBridgeWorker(config: AppConfig, logger: Logger): Service {
+  const kafka = createKafka(config, logger, 'bridge');
+  const producer = createIdempotentProducer(kafka);
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let closeConnection: (() => Promise<void>) | undefined;
+
+  return {
+    async start() {
+      await ensureTopics(kafka, config, Object.values(topics));
+      await producer.connect();
+      const connection = await connectWorker(config);
+      closeConnection = () => connection.close();
+      worker = await Worker.create({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.bridgeTaskQueue,
+        activities: createEventPublishingActivities(producer),
+        shutdownGraceTime: config.shutdownGraceMs,
+      });
+      running = worker.run();
+      running.catch((err: unknown) => logger.error({ err }, 'bridge worker stopped with an error'));
+      logger.info(
+        { taskQueue: config.temporal.bridgeTaskQueue, topic: topics.orderEvents },
+        'bridge worker running',
+      );
+    },
+    async stop() {
+      worker?.shutdown();
+      await running?.catch(() => undefined);
+      await closeConnection?.();
+      await producer.disconnect();
+    },
+  };
+}

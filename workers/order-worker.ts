@@ -1,0 +1,64 @@
+/**
+ * The order worker: hosts orderSaga and the domain activities (inventory, fraud, notification) on the
+ * order task queue. Run as many as needed; they share nothing but Temporal and the database.
+ */
+import { Worker } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { createFraudActivities } from '../activities/fraud';
+import { createInventoryActivities } from '../activities/inventory';
+import { createNotificationActivities } from '../activities/notification';
+import type { AppConfig } from '../platform/config';
+import { createPool, migrate } from '../platform/database';
+import type { Service } from '../platform/lifecycle';
+import type { Logger } from '../platform/logger';
+import { connectWorker } from '../platform/temporal';
+
+export interface OrderWorkerOptions {
+  /** A prebuilt workflow bundle (tests build it once); by default the worker bundles workflows/. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function createOrderWorker(
+  config: AppConfig,
+  logger: Logger,
+  options: OrderWorkerOptions = {},
+): Service {
+  const pool = createPool(config);
+  const transport = nodemailer.createTransport(config.mail.smtpUrl);
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let closeConnection: (() => Promise<void>) | undefined;
+
+  return {
+    async start() {
+      await migrate(pool, logger);
+      const connection = await connectWorker(config);
+      closeConnection = () => connection.close();
+      worker = await Worker.create({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.orderTaskQueue,
+        ...(options.workflowBundle
+          ? { workflowBundle: options.workflowBundle }
+          : { workflowsPath: require.resolve('../workflows') }),
+        activities: {
+          ...createInventoryActivities(pool),
+          ...createFraudActivities(pool, config.fraud),
+          ...createNotificationActivities(pool, transport, config.mail.from),
+        },
+        shutdownGraceTime: config.shutdownGraceMs,
+      });
+      running = worker.run();
+      running.catch((err: unknown) => logger.error({ err }, 'order worker stopped with an error'));
+      logger.info({ taskQueue: config.temporal.orderTaskQueue }, 'order worker running');
+    },
+    async stop() {
+      worker?.shutdown();
+      await running?.catch(() => undefined);
+      await closeConnection?.();
+      transport.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// The workflow bundle's entry point: every workflow the order worker registers.
+export { orderSaga } from './order-saga';
