@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
   echo "[deps] installing npm dependencies…"
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+  # `npm install` (not `npm ci`): it honours the lock file's versions, and unlike `npm ci` it tolerates
+  # lock files that lack other platforms' optional binaries (a known npm gap for @swc/core).
+  npm install --no-audit --no-fund
   touch "$stamp"
 fi

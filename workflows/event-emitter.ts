@@ -17,7 +17,7 @@ export function createEventEmitter(
 ): Emit {
   const { publishOrderEvent } = proxyActivities<EventPublishingActivities>({
     taskQueue,
-    startToCloseTimeout: '15s',
+    startToCloseTimeout: '10s',
     retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' },
   });
   const { workflowId } = workflowInfo();

@@ -12,6 +12,12 @@ export const cancelUpdate = defineUpdate<OrderState, [CancellationRequest]>('can
 /** Decides an order held for fraud review; resolves once the order is confirmed or rejected. */
 export const decideReviewUpdate = defineUpdate<OrderState, [ReviewDecision]>('decideReview');
 
+/**
+ * Resolves once the reservation outcome is known (stock reserved, stock short, or the order ended before
+ * reserving): lets a storefront tell the shopper at once whether the stock was there (update-with-start).
+ */
+export const waitForReservationUpdate = defineUpdate<OrderState>('waitForReservation');
+
 /** Workflow id of an order: the order id users know, prefixed so other workflow kinds cannot clash. */
 export function orderWorkflowId(orderId: string): string {
   return `order-${orderId}`;

@@ -26,7 +26,7 @@ import type { OrderSagaResult } from '../contracts/order-messages';
 import { cancellableStatuses, isSettled } from '../contracts/order-status';
 import { Compensations } from './compensations';
 import { createEventEmitter } from './event-emitter';
-import { cancelUpdate, decideReviewUpdate, statusQuery } from './messages';
+import { cancelUpdate, decideReviewUpdate, statusQuery, waitForReservationUpdate } from './messages';
 import { SagaState } from './saga-state';
 
 export const DEFAULT_REVIEW_TIMEOUT_MS = 24 * 60 * 60 * 1000;
@@ -80,13 +80,15 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       saga.state.eventsPublished = sequence;
     },
   );
+  // Short timeouts: a database transaction takes milliseconds, and a worker that died mid-activity
+  // should hand the retry to another worker quickly.
   const domain = proxyActivities<InventoryActivities & FraudActivities>({
-    startToCloseTimeout: '30s',
+    startToCloseTimeout: '10s',
     retry: domainRetry,
   });
   // Compensation must eventually succeed: stock left reserved for a dead order is lost stock.
   const undo = proxyActivities<InventoryActivities>({
-    startToCloseTimeout: '30s',
+    startToCloseTimeout: '10s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s' },
   });
   const { sendOrderNotification } = proxyActivities<NotificationActivities>({
@@ -102,6 +104,14 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   let reviewDecision: ReviewDecision | undefined;
 
   setHandler(statusQuery, () => saga.state);
+  // Read-only: waits for the reservation outcome, so it needs no validator and changes no state.
+  setHandler(waitForReservationUpdate, async () => {
+    await condition(
+      () =>
+        saga.state.reservation !== undefined || saga.state.shortages !== undefined || isSettled(saga.status),
+    );
+    return saga.state;
+  });
   setHandler(
     cancelUpdate,
     async (request) => {

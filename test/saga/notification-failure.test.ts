@@ -1,6 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { cancelUpdate, decideReviewUpdate, statusQuery } from '../../workflows/messages';
 import { availableStock, pricedOrder, seedProduct, uniqueSku } from '../support/catalog';
+import { recordHistory } from '../support/histories';
 import { startSagaHarness } from '../support/saga-harness';
 import type { SagaHarness } from '../support/saga-harness';
 import { expectWellFormedStream, typesOf } from './expectations';
@@ -47,6 +48,7 @@ describe('orderSaga when the mail server is unreachable', () => {
       status: 'confirmed',
       notification: 'failed',
     });
+    await recordHistory(handle, 'notification-failed');
     expect(await availableStock(h.pool, sku)).toBe(4);
     const events = await h.events.waitForType(order.orderId, 'notification.failed');
     expect(typesOf(events)).toEqual([

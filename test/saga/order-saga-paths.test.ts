@@ -1,5 +1,6 @@
 import { cancelUpdate, decideReviewUpdate, statusQuery } from '../../workflows/messages';
 import { availableStock, pricedOrder, seedProduct, uniqueSku } from '../support/catalog';
+import { recordHistory } from '../support/histories';
 import { startSagaHarness } from '../support/saga-harness';
 import type { SagaHarness } from '../support/saga-harness';
 import { expectWellFormedStream, typesOf } from './expectations';
@@ -69,6 +70,7 @@ describe('orderSaga end to end (real Temporal, Kafka, PostgreSQL, SMTP)', () => 
       'confirmed',
     ]);
     expect(state.fraud?.reasons.map((r) => r.code)).toEqual(['first_order']);
+    await recordHistory(handle, 'happy-path');
   });
 
   it('rejects an order whose stock is short without reserving anything', async () => {
@@ -78,7 +80,9 @@ describe('orderSaga end to end (real Temporal, Kafka, PostgreSQL, SMTP)', () => 
       { sku: plenty, quantity: 2, unitPriceMinor: 1_000 },
       { sku: scarce, quantity: 2, unitPriceMinor: 1_000 },
     ]);
-    const result = await (await h.startOrder(order)).result();
+    const handle = await h.startOrder(order);
+    const result = await handle.result();
+    await recordHistory(handle, 'insufficient-stock');
 
     expect(result).toMatchObject({ status: 'rejected', reason: `insufficient stock for ${scarce}` });
     expect([await availableStock(h.pool, plenty), await availableStock(h.pool, scarce)]).toEqual([5, 1]);
@@ -127,6 +131,7 @@ describe('orderSaga end to end (real Temporal, Kafka, PostgreSQL, SMTP)', () => 
     const state = await handle.query(statusQuery);
     expect(state.compensations).toEqual([{ step: 'release inventory', outcome: 'done' }]);
     expect(state.fraud?.reasons.map((r) => r.code)).toContain('blocklisted_email');
+    await recordHistory(handle, 'fraud-reject');
   });
 
   it('holds a risky order for review and confirms it when the reviewer approves', async () => {
@@ -142,6 +147,7 @@ describe('orderSaga end to end (real Temporal, Kafka, PostgreSQL, SMTP)', () => 
     });
     expect(after.status).toBe('confirmed');
     expect(await handle.result()).toMatchObject({ status: 'confirmed', notification: 'sent' });
+    await recordHistory(handle, 'review-approve');
     expect(await availableStock(h.pool, sku)).toBe(2);
     const events = await h.events.waitForType(order.orderId, 'notification.sent');
     expect(typesOf(events)).toEqual([
@@ -166,7 +172,9 @@ describe('orderSaga end to end (real Temporal, Kafka, PostgreSQL, SMTP)', () => 
   it('rejects a held order when nobody decides before the review timeout, and releases its stock', async () => {
     const sku = await productWithStock(2, 60_000);
     const order = pricedOrder([{ sku, quantity: 1, unitPriceMinor: 60_000 }]);
-    const result = await (await h.startOrder(order, { reviewTimeoutMs: 1_500 })).result();
+    const handle = await h.startOrder(order, { reviewTimeoutMs: 1_500 });
+    const result = await handle.result();
+    await recordHistory(handle, 'review-timeout');
 
     expect(result).toMatchObject({ status: 'rejected', reason: 'the fraud review timed out' });
     expect(await availableStock(h.pool, sku)).toBe(2);
@@ -199,6 +207,7 @@ describe('orderSaga end to end (real Temporal, Kafka, PostgreSQL, SMTP)', () => 
     expect(after).toMatchObject({ status: 'cancelled', reason: 'customer changed their mind' });
     expect(await availableStock(h.pool, sku)).toBe(2);
     expect(await handle.result()).toMatchObject({ status: 'cancelled', notification: 'sent' });
+    await recordHistory(handle, 'cancel-during-review');
     const events = await h.events.waitForType(order.orderId, 'notification.sent');
     expect(typesOf(events)).toEqual([
       'order.created',

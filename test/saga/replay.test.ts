@@ -1,0 +1,29 @@
+import { Worker } from '@temporalio/worker';
+import { loadHistories } from '../support/histories';
+import { workflowBundle } from '../support/saga-harness';
+
+jest.setTimeout(120_000);
+
+const expectedPaths = [
+  'cancel-during-review',
+  'fraud-reject',
+  'happy-path',
+  'insufficient-stock',
+  'notification-failed',
+  'review-approve',
+  'review-timeout',
+];
+
+describe('orderSaga replay safety', () => {
+  it('has a recorded history for every saga path', () => {
+    expect(loadHistories().map((h) => h.name)).toEqual(expectedPaths);
+  });
+
+  it.each(expectedPaths)('replays the recorded %s history without non-determinism', async (name) => {
+    const fixture = loadHistories().find((h) => h.name === name);
+    if (!fixture) throw new Error(`missing fixture ${name}`);
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, fixture.history, `replay-${name}`),
+    ).resolves.toBeUndefined();
+  });
+});

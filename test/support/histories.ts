@@ -1,0 +1,27 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
+export const historiesDir = path.resolve(__dirname, '../fixtures/histories');
+
+/**
+ * Saves the workflow's history as a replay fixture when RECORD_HISTORIES=1, so a saga change that
+ * breaks determinism fails the replay test. Recording is a deliberate act: re-record after an intended,
+ * versioned change, never to make a failing replay pass.
+ */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  mkdirSync(historiesDir, { recursive: true });
+  writeFileSync(path.join(historiesDir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+}
+
+export function loadHistories(): { name: string; history: unknown }[] {
+  return readdirSync(historiesDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({
+      name: f.replace(/\.json$/, ''),
+      history: JSON.parse(readFileSync(path.join(historiesDir, f), 'utf8')) as unknown,
+    }));
+}
