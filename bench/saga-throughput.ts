@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never,
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   });
   const workers = [createOrderWorker(config, logger, { workflowBundle }), createBridgeWorker(config, logger)];
   await Promise.all(workers.map((w) => w.start()));
