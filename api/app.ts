@@ -1,25 +1,75 @@
-/** The express application: routes only; clients are passed in by the composition root. */
+/**
+ * The express application: middleware in the order a request meets it, the routes of the contract, and
+ * the one error handler. Clients are passed in by the composition root (api/server.ts) or a test.
+ */
+import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Express } from 'express';
-import { checkReadiness } from './readiness';
+import type { Pool } from 'pg';
+import type { AppConfig } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import { authenticate, createKeyring } from './auth';
+import type { PublishProductCreated } from './catalog-events';
+import { createCatalogStore } from './catalog-store';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { createIdempotencyStore } from './idempotency';
+import { createHttpMetrics } from './metrics';
+import { createOrderGateway } from './order-gateway';
+import { createRateLimiter } from './rate-limit';
 import type { DependencyCheck } from './readiness';
+import { requestLog } from './request-log';
+import { catalogRoutes } from './routes/catalog';
+import { operationsRoutes } from './routes/operations';
+import { orderRoutes } from './routes/orders';
+import { jsonBody, requireJsonBody, securityHeaders } from './security';
 
 export interface ApiDependencies {
+  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga'>;
+  logger: Logger;
   readiness: Record<string, DependencyCheck>;
+  pool: Pool;
+  temporal: Client;
+  publishProductCreated: PublishProductCreated;
 }
 
 export function createApp(deps: ApiDependencies): Express {
+  const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Routes are exact: `/v1/orders/` is not `/v1/orders`, and `/V1/orders` is not either.
+  app.set('strict routing', true);
+  app.set('case sensitive routing', true);
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  const metrics = createHttpMetrics();
+  const options = { checkResponses: config.env !== 'production' };
+  const rateLimiter = createRateLimiter(config.api.rateLimitPerMinute);
 
-  app.get('/readyz', async (_req, res) => {
-    const result = await checkReadiness(deps.readiness);
-    res.status(result.ready ? 200 : 503).json(result);
-  });
+  app.use(metrics.middleware);
+  app.use(requestLog(logger));
+  app.use(securityHeaders());
+  app.use(operationsRoutes({ readiness: deps.readiness, metrics }, options));
 
+  // Everything under /v1 needs a key: identify it, spend a token of its budget, then check the body.
+  app.use('/v1', authenticate(createKeyring(config.api.keys)), rateLimiter.middleware);
+  app.use('/v1', requireJsonBody(), jsonBody(config.api.bodyLimit));
+  app.use(
+    orderRoutes(
+      {
+        pool: deps.pool,
+        orders: createOrderGateway(deps.temporal, config),
+        idempotency: createIdempotencyStore(deps.pool),
+      },
+      options,
+    ),
+  );
+  app.use(
+    catalogRoutes(
+      { catalog: createCatalogStore(deps.pool), publishProductCreated: deps.publishProductCreated },
+      options,
+    ),
+  );
+
+  app.use(notFoundHandler());
+  app.use(errorHandler(logger, config.api.bodyLimit));
   return app;
 }

@@ -1,34 +1,65 @@
-/** The API process: connects its clients, serves HTTP, and closes everything on shutdown. */
+/** The API process: connects its clients, migrates the schema, serves HTTP, and closes everything on shutdown. */
 import type { Server } from 'node:http';
 import type { AppConfig } from '../platform/config';
-import { createPool } from '../platform/database';
-import { createKafka } from '../platform/kafka';
+import { createPool, migrate } from '../platform/database';
+import { createIdempotentProducer, createKafka, ensureTopics } from '../platform/kafka';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
 import { connectClient } from '../platform/temporal';
+import { topics } from '../contracts/topics';
 import { createApp } from './app';
+import { createCatalogPublisher } from './catalog-events';
 import { readinessChecks } from './readiness';
+
+/** Thrown at start-up when a production API would accept the well-known development keys. */
+export class InsecureApiKeysError extends Error {
+  constructor() {
+    super('API_KEYS must be set in production: the built-in development keys are public');
+    this.name = 'InsecureApiKeysError';
+  }
+}
 
 export function createApiServer(config: AppConfig, logger: Logger): Service {
   const pool = createPool(config);
   const kafka = createKafka(config, logger, 'api');
   const kafkaAdmin = kafka.admin();
+  const producer = createIdempotentProducer(kafka);
   let server: Server | undefined;
   let closeTemporal: (() => Promise<void>) | undefined;
 
   return {
     async start() {
+      if (config.env === 'production' && config.api.devKeys) throw new InsecureApiKeysError();
+      if (config.api.devKeys)
+        logger.warn('using the built-in development API keys; set API_KEYS outside local development');
+      await migrate(pool, logger);
       const temporal = await connectClient(config);
       closeTemporal = () => temporal.connection.close();
       await kafkaAdmin.connect();
-      const app = createApp({ readiness: readinessChecks({ temporal, kafkaAdmin, pool }) });
+      await ensureTopics(kafka, config, [topics.catalogEvents]);
+      await producer.connect();
+      const app = createApp({
+        config,
+        logger,
+        readiness: readinessChecks({ temporal, kafkaAdmin, pool }),
+        pool,
+        temporal,
+        publishProductCreated: createCatalogPublisher(producer),
+      });
       await new Promise<void>((resolve, reject) => {
         server = app.listen(config.http.port, config.http.host, (err) => (err ? reject(err) : resolve()));
       });
-      logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');
+      logger.info(
+        {
+          url: `http://${config.http.host}:${config.http.port}`,
+          docs: `http://${config.http.host}:${config.http.port}/docs`,
+        },
+        'API listening',
+      );
     },
     async stop() {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await producer.disconnect();
       await kafkaAdmin.disconnect();
       await closeTemporal?.();
       await pool.end();

@@ -3,6 +3,7 @@
  * a local default that matches the local stack; a bad value stops the process naming the variable.
  */
 import { z } from 'zod';
+import { ApiRole } from '../contracts/http-auth';
 
 const port = () => z.coerce.number().int().min(1).max(65535);
 const positiveInt = () => z.coerce.number().int().positive();
@@ -14,6 +15,26 @@ const csv = () =>
       .map((s) => s.trim())
       .filter((s) => s.length > 0),
   );
+
+const apiKeyEntry = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{0,63}:(storefront|operator):[\x21-\x7e]{16,256}$/,
+    'expected name:role:secret (role storefront or operator, secret at least 16 printable characters)',
+  );
+
+/** Splits a validated name:role:secret entry (the secret may itself contain colons). */
+function parseApiKey(entry: string) {
+  const [name = '', role, ...secret] = entry.split(':');
+  return { name, role: ApiRole.parse(role), secret: secret.join(':') };
+}
+export type ApiKey = ReturnType<typeof parseApiKey>;
+
+/** LOCAL DEVELOPMENT ONLY: well-known keys so `npm start` works out of the box; the API refuses them in production. */
+export const DEV_API_KEYS = [
+  'storefront-dev:storefront:dev-storefront-key-not-secret',
+  'operator-dev:operator:dev-operator-key-not-secret',
+];
 
 /** Environment variable name → schema (with default and description). The README table is generated from it. */
 export const envSchema = z.object({
@@ -64,6 +85,11 @@ export const envSchema = z.object({
   KAFKA_TOPIC_REPLICATION: positiveInt()
     .default(1)
     .describe('Replication factor for topics the services create.'),
+  KAFKA_COMMANDS_GROUP_ID: z
+    .string()
+    .min(1)
+    .default('fusioncommerce-order-commands')
+    .describe('Consumer group of the bridge worker reading the order commands topic.'),
 
   DATABASE_URL: z
     .string()
@@ -86,6 +112,35 @@ export const envSchema = z.object({
 
   HTTP_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on.'),
   HTTP_PORT: port().default(3000).describe('Port the API listens on.'),
+  API_KEYS: csv()
+    .pipe(
+      z
+        .array(apiKeyEntry)
+        .min(1)
+        .refine(
+          (keys) => new Set(keys.map((k) => k.split(':')[0])).size === keys.length,
+          'key names must be unique',
+        ),
+    )
+    .default(DEV_API_KEYS)
+    .describe(
+      'Comma-separated API keys as name:role:secret (role storefront or operator). The default is for local development only; the API refuses it in production.',
+    ),
+  API_RATE_LIMIT_PER_MINUTE: positiveInt()
+    .default(600)
+    .describe(
+      'Requests per minute one API key (or one client address without a key) may make, per API process.',
+    ),
+  API_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb or 1mb')
+    .default('100kb')
+    .describe('Largest request body the API accepts (e.g. 100kb); larger bodies get 413.'),
+  API_TEMPORAL_TIMEOUT_MS: positiveInt()
+    .default(10000)
+    .describe(
+      'Longest the API waits on Temporal for one request (start, query, update, list) before answering 503.',
+    ),
 
   FRAUD_REVIEW_SCORE: positiveInt()
     .default(50)
@@ -156,10 +211,19 @@ function toAppConfig(env: Env) {
       requestTimeoutMs: env.KAFKA_REQUEST_TIMEOUT_MS,
       topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
       topicReplication: env.KAFKA_TOPIC_REPLICATION,
+      commandsGroupId: env.KAFKA_COMMANDS_GROUP_ID,
     },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, inboxUrl: env.MAILDEV_URL },
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    api: {
+      keys: env.API_KEYS.map(parseApiKey),
+      /** True while one of the well-known local development keys is in use. */
+      devKeys: env.API_KEYS.some((k) => DEV_API_KEYS.includes(k)),
+      rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+      bodyLimit: env.API_BODY_LIMIT.toLowerCase(),
+      temporalTimeoutMs: env.API_TEMPORAL_TIMEOUT_MS,
+    },
     fraud: {
       reviewScore: env.FRAUD_REVIEW_SCORE,
       rejectScore: env.FRAUD_REJECT_SCORE,
@@ -186,6 +250,9 @@ export class ConfigError extends Error {
   }
 }
 
+// A typo in a secret must not print the secret to the start-up log.
+const secretVariables = new Set(['API_KEYS', 'TEMPORAL_API_KEY', 'KAFKA_SASL_PASSWORD']);
+
 /** Parses the given environment (default: the process's). Empty strings count as unset. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const relevant: Record<string, string> = {};
@@ -198,7 +265,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '(environment)');
-        return `${name}=${JSON.stringify(relevant[name] ?? '')}: ${issue.message}`;
+        const shown = secretVariables.has(name) ? '"[redacted]"' : JSON.stringify(relevant[name] ?? '');
+        return `${name}=${shown}: ${issue.message}`;
       }),
     );
   }

@@ -13,7 +13,10 @@ export function renderConfigTable(): string {
   const defaults = envSchema.parse({}) as Record<string, unknown>;
   const rows = Object.entries(envSchema.shape).map(([name, schema]) => {
     const value = defaults[name];
-    const shown = value === undefined ? '—' : `\`${Array.isArray(value) ? value.join(',') : JSON.stringify(value).replace(/^"(.*)"$/, '$1')}\``;
+    const shown =
+      value === undefined
+        ? '—'
+        : `\`${Array.isArray(value) ? value.join(',') : JSON.stringify(value).replace(/^"(.*)"$/, '$1')}\``;
     return `| \`${name}\` | ${shown} | ${(schema.description ?? '').replace(/\|/g, '\\|')} |`;
   });
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');

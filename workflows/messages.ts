@@ -13,8 +13,9 @@ export const cancelUpdate = defineUpdate<OrderState, [CancellationRequest]>('can
 export const decideReviewUpdate = defineUpdate<OrderState, [ReviewDecision]>('decideReview');
 
 /**
- * Resolves once the reservation outcome is known (stock reserved, stock short, or the order ended before
- * reserving): lets a storefront tell the shopper at once whether the stock was there (update-with-start).
+ * Resolves with the order's state once the saga has left the reservation step (stock reserved, stock short,
+ * or the order ended before reserving): lets a storefront tell the shopper at once whether the stock was
+ * there (update-with-start). Read-only.
  */
 export const waitForReservationUpdate = defineUpdate<OrderState>('waitForReservation');
 

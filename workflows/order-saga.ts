@@ -104,12 +104,10 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   let reviewDecision: ReviewDecision | undefined;
 
   setHandler(statusQuery, () => saga.state);
-  // Read-only: waits for the reservation outcome, so it needs no validator and changes no state.
+  // Read-only (no validator, no state change): resolves once the saga has left the reservation step, so
+  // the returned state carries the reservation or the shortages (or says the order ended before reserving).
   setHandler(waitForReservationUpdate, async () => {
-    await condition(
-      () =>
-        saga.state.reservation !== undefined || saga.state.shortages !== undefined || isSettled(saga.status),
-    );
+    await condition(() => saga.status !== 'received' && saga.status !== 'reserving');
     return saga.state;
   });
   setHandler(

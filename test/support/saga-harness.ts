@@ -9,7 +9,9 @@ import { orderSummary } from '../../contracts/order';
 import { loadConfig } from '../../platform/config';
 import type { AppConfig } from '../../platform/config';
 import { createPool, migrate } from '../../platform/database';
-import { createKafka } from '../../platform/kafka';
+import { createKafka, ensureTopics } from '../../platform/kafka';
+import { topics } from '../../contracts/topics';
+import type { Admin } from 'kafkajs';
 import type { Service } from '../../platform/lifecycle';
 import { createLogger } from '../../platform/logger';
 import { connectClient } from '../../platform/temporal';
@@ -21,6 +23,30 @@ import { orderWorkflowId } from '../../workflows/messages';
 import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from '../../workflows/search-attributes';
 import { EventCollector } from './event-collector';
 import { MailInbox } from './mail-inbox';
+
+/**
+ * Creates a consumer group for the order commands positioned at the topic's current end, so the command
+ * consumer of this test file sees exactly the commands the file sends (none from earlier runs).
+ */
+export async function freshCommandsGroup(): Promise<string> {
+  const config = loadConfig();
+  const kafka = createKafka(config, createLogger(config, 'test'), 'test-setup');
+  await ensureTopics(kafka, config, Object.values(topics));
+  const groupId = `test-commands-${randomUUID()}`;
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topics.orderCommands);
+    await admin.setOffsets({
+      groupId,
+      topic: topics.orderCommands,
+      partitions: offsets.map(({ partition, high }) => ({ partition, offset: high })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  return groupId;
+}
 
 let bundle: Promise<{ code: string }> | undefined;
 /** Bundling the workflows takes seconds: do it once per test file. */
@@ -60,6 +86,8 @@ export async function startSagaHarness(options: HarnessOptions = {}): Promise<Sa
   const suffix = randomUUID().slice(0, 8);
   const withQueues: AppConfig = {
     ...base,
+    // Each harness's command consumer reads only commands sent after it started.
+    kafka: { ...base.kafka, commandsGroupId: await freshCommandsGroup() },
     temporal: {
       ...base.temporal,
       orderTaskQueue: `orders-test-${suffix}`,

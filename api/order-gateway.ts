@@ -1,0 +1,196 @@
+/**
+ * The API's door to the order sagas in Temporal: start (optionally waiting for the reservation), read,
+ * list (api/order-listing.ts), cancel and review. Every call has a deadline; Temporal's answers become typed API errors here.
+ */
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { Client, WorkflowStartOptions } from '@temporalio/client';
+import type { OrderListQuery } from '../contracts/http-orders';
+import type { CancellationRequest, OrderSagaOptions, ReviewDecision } from '../contracts/order-messages';
+import type { OrderState } from '../contracts/order-state';
+import { OrderStatus } from '../contracts/order-status';
+import type { PricedOrder } from '../contracts/order';
+import { orderSummary } from '../contracts/order';
+import type { AppConfig } from '../platform/config';
+import type { orderSaga } from '../workflows';
+import {
+  cancelUpdate,
+  decideReviewUpdate,
+  orderWorkflowId,
+  statusQuery,
+  waitForReservationUpdate,
+} from '../workflows/messages';
+import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from '../workflows/search-attributes';
+import { listOrders } from './order-listing';
+import { OrderClosedError, OrderNotFoundError, OrderUpdateRefusedError } from './errors';
+import { asOutage } from './outage';
+
+export interface OrderFacts {
+  /** The order's status from its search attribute (readable without a worker, even after it ended). */
+  status: OrderStatus | undefined;
+  /** Name of the API key that submitted the order (memo), absent for orders started elsewhere. */
+  submittedBy: string | undefined;
+  running: boolean;
+}
+
+export interface StartOutcome {
+  /** The saga's state once the reservation outcome was known (only when waiting for it). */
+  state?: OrderState;
+  /** True when waiting was asked for but the outcome was not known within the deadline. */
+  waitTimedOut?: boolean;
+}
+
+function isClosedWorkflowError(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError && /already completed/i.test(err.message);
+}
+
+export function createOrderGateway(client: Client, config: Pick<AppConfig, 'temporal' | 'saga' | 'api'>) {
+  const timeoutMs = config.api.temporalTimeoutMs;
+  const withDeadline = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + timeoutMs, fn);
+  const handleOf = (orderId: string) => client.workflow.getHandle<typeof orderSaga>(orderWorkflowId(orderId));
+
+  function startOptions(order: PricedOrder, submittedBy: string) {
+    const options: OrderSagaOptions = {
+      reviewTimeoutMs: config.saga.reviewTimeoutMs,
+      notificationMaxAttempts: config.saga.notificationMaxAttempts,
+      eventsTaskQueue: config.temporal.bridgeTaskQueue,
+    };
+    return {
+      taskQueue: config.temporal.orderTaskQueue,
+      workflowId: orderWorkflowId(order.orderId),
+      args: [{ order, options }],
+      staticSummary: orderSummary(order),
+      memo: { submittedBy },
+      typedSearchAttributes: [
+        { key: OrderStatusKey, value: 'received' },
+        { key: CustomerIdKey, value: order.customerId },
+        { key: OrderTotalKey, value: order.totalMinor / 100 },
+      ],
+      // A retry finds the running saga; an order that already ended is never run a second time.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    } satisfies WorkflowStartOptions<typeof orderSaga>;
+  }
+
+  async function ensureStarted(order: PricedOrder, submittedBy: string): Promise<void> {
+    try {
+      await withDeadline(() =>
+        client.workflow.start<typeof orderSaga>('orderSaga', startOptions(order, submittedBy)),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // REJECT_DUPLICATE refused: the order ran before and has ended; the retry maps to it.
+    }
+  }
+
+  /** Starts the saga unless it exists; with `waitForReservation`, returns once stock is reserved or short. */
+  async function start(
+    order: PricedOrder,
+    submittedBy: string,
+    waitForReservation: boolean,
+  ): Promise<StartOutcome> {
+    if (!waitForReservation) {
+      await ensureStarted(order, submittedBy);
+      return {};
+    }
+    try {
+      const state = await withDeadline(() =>
+        client.workflow.executeUpdateWithStart(waitForReservationUpdate, {
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof orderSaga>(
+            'orderSaga',
+            startOptions(order, submittedBy),
+          ),
+        }),
+      );
+      return { state };
+    } catch (err) {
+      // The order ran before and has ended: its final state has the reservation outcome.
+      if (err instanceof WorkflowExecutionAlreadyStartedError || isClosedWorkflowError(err)) {
+        return { state: await status(order.orderId) };
+      }
+      if (!asOutage(err)) throw err;
+      // Too slow to say: make sure the order exists (or fail with 503), and say the outcome is pending.
+      await ensureStarted(order, submittedBy);
+      return { waitTimedOut: true };
+    }
+  }
+
+  async function status(orderId: string): Promise<OrderState> {
+    try {
+      return await withDeadline(() => handleOf(orderId).query(statusQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new OrderNotFoundError(orderId);
+      throw err;
+    }
+  }
+
+  async function facts(orderId: string): Promise<OrderFacts> {
+    try {
+      const description = await withDeadline(() => handleOf(orderId).describe());
+      const status = OrderStatus.safeParse(description.typedSearchAttributes.get(OrderStatusKey));
+      const submittedBy = description.memo?.submittedBy;
+      return {
+        status: status.success ? status.data : undefined,
+        submittedBy: typeof submittedBy === 'string' ? submittedBy : undefined,
+        running: description.status.name === 'RUNNING',
+      };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new OrderNotFoundError(orderId);
+      throw err;
+    }
+  }
+
+  /** Maps an update's failure: refused by the validator → 409, saga ended → 409 naming its final status. */
+  async function updateError(orderId: string, err: unknown): Promise<unknown> {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const reason = err.cause instanceof Error ? err.cause.message : err.message;
+      const current = await facts(orderId).catch(() => undefined);
+      return new OrderUpdateRefusedError(orderId, reason, current?.status);
+    }
+    if (isClosedWorkflowError(err)) return new OrderClosedError(orderId, (await facts(orderId)).status);
+    if (err instanceof WorkflowNotFoundError) return new OrderNotFoundError(orderId);
+    return err;
+  }
+
+  async function cancel(
+    orderId: string,
+    request: CancellationRequest,
+    updateId?: string,
+  ): Promise<OrderState> {
+    try {
+      return await withDeadline(() =>
+        handleOf(orderId).executeUpdate(cancelUpdate, { args: [request], ...(updateId ? { updateId } : {}) }),
+      );
+    } catch (err) {
+      throw await updateError(orderId, err);
+    }
+  }
+
+  async function review(orderId: string, decision: ReviewDecision, updateId?: string): Promise<OrderState> {
+    try {
+      return await withDeadline(() =>
+        handleOf(orderId).executeUpdate(decideReviewUpdate, {
+          args: [decision],
+          ...(updateId ? { updateId } : {}),
+        }),
+      );
+    } catch (err) {
+      throw await updateError(orderId, err);
+    }
+  }
+
+  return {
+    start,
+    status,
+    facts,
+    cancel,
+    review,
+    list: (query: OrderListQuery) => listOrders(client, withDeadline, query),
+  };
+}
+
+export type OrderGateway = ReturnType<typeof createOrderGateway>;

@@ -1,0 +1,78 @@
+/** Lists orders through Temporal visibility, filtered by the search attributes the saga keeps current. */
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
+import type { OrderList, OrderListQuery } from '../contracts/http-orders';
+import { OrderStatus } from '../contracts/order-status';
+import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from '../workflows/search-attributes';
+import { ValidationError } from './errors';
+
+const ORDER_PREFIX = 'order-';
+const GRPC_INVALID_ARGUMENT = 3;
+
+function decodeAttribute(payload: Payload | null | undefined): unknown {
+  if (!payload) return undefined;
+  const value: unknown = defaultPayloadConverter.fromPayload(payload);
+  // Keyword attributes may come back as one-element lists from some visibility stores.
+  return Array.isArray(value) ? (value as unknown[])[0] : value;
+}
+
+type Timestamp = { seconds?: { toNumber(): number } | number | null; nanos?: number | null };
+
+function isoTime(ts: Timestamp | null | undefined): string | undefined {
+  if (!ts) return undefined;
+  const seconds = typeof ts.seconds === 'number' ? ts.seconds : (ts.seconds?.toNumber() ?? 0);
+  return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
+}
+
+/** One page of orders from Temporal visibility (search attributes), newest first. */
+export async function listOrders(
+  client: Client,
+  withDeadline: <T>(fn: () => Promise<T>) => Promise<T>,
+  query: OrderListQuery,
+): Promise<OrderList> {
+  const clauses = [`WorkflowType = 'orderSaga'`];
+  // Both values are validated by the contract (an enum, and an id without quotes or backslashes).
+  if (query.customerId) clauses.push(`CustomerId = "${query.customerId}"`);
+  if (query.status) clauses.push(`OrderStatus = "${query.status}"`);
+  let response;
+  try {
+    response = await withDeadline(() =>
+      client.workflowService.listWorkflowExecutions({
+        namespace: client.options.namespace,
+        query: clauses.join(' AND '),
+        pageSize: query.pageSize,
+        ...(query.pageToken ? { nextPageToken: Buffer.from(query.pageToken, 'base64url') } : {}),
+      }),
+    );
+  } catch (err) {
+    if ((err as { code?: unknown }).code === GRPC_INVALID_ARGUMENT && query.pageToken) {
+      throw new ValidationError([
+        { path: 'query.pageToken', message: 'pageToken is not a token of this listing' },
+      ]);
+    }
+    throw err;
+  }
+  const orders = response.executions.map((execution) => {
+    const fields = execution.searchAttributes?.indexedFields ?? {};
+    const workflowId = execution.execution?.workflowId ?? '';
+    const orderId = workflowId.startsWith(ORDER_PREFIX) ? workflowId.slice(ORDER_PREFIX.length) : workflowId;
+    const status = OrderStatus.safeParse(decodeAttribute(fields[OrderStatusKey.name]));
+    const customerId = decodeAttribute(fields[CustomerIdKey.name]);
+    const total = decodeAttribute(fields[OrderTotalKey.name]);
+    return {
+      orderId,
+      ...(status.success ? { status: status.data } : {}),
+      ...(typeof customerId === 'string' ? { customerId } : {}),
+      ...(typeof total === 'number' ? { totalMinor: Math.round(total * 100) } : {}),
+      startedAt: isoTime(execution.startTime) ?? new Date(0).toISOString(),
+      ...(execution.closeTime ? { closedAt: isoTime(execution.closeTime) } : {}),
+      links: { self: `/v1/orders/${orderId}` },
+    };
+  });
+  const token = response.nextPageToken;
+  return {
+    orders,
+    ...(token && token.length > 0 ? { nextPageToken: Buffer.from(token).toString('base64url') } : {}),
+  };
+}

@@ -1,0 +1,155 @@
+/** `/v1/orders`: submit (idempotent), read, list, cancel and review orders. */
+import express from 'express';
+import type { Router } from 'express';
+import type { Pool } from 'pg';
+import { apiRoutes } from '../../contracts/http-api';
+import type { OrderAccepted, OrderDetails, ReservationOutcome } from '../../contracts/http-orders';
+import type { OrderState } from '../../contracts/order-state';
+import { PricedOrder } from '../../contracts/order';
+import type { Principal } from '../auth';
+import { ForbiddenError, IdempotencyKeyReusedError } from '../errors';
+import type { IdempotencyStore } from '../idempotency';
+import { deriveOrderId, requestHash } from '../idempotency';
+import type { OrderGateway } from '../order-gateway';
+import { priceLines } from '../order-pricing';
+import type { MountOptions } from '../route';
+import { mount } from '../route';
+
+export interface OrderRouteDependencies {
+  pool: Pool;
+  orders: OrderGateway;
+  idempotency: IdempotencyStore;
+}
+
+function links(orderId: string) {
+  const self = `/v1/orders/${orderId}`;
+  return { self, cancel: `${self}/cancel`, review: `${self}/review` };
+}
+
+function reservationOutcome(state: OrderState | undefined, timedOut: boolean): ReservationOutcome {
+  if (timedOut || !state) return { outcome: 'pending' };
+  if (state.shortages) return { outcome: 'insufficient_stock', shortages: state.shortages };
+  if (state.reservation?.status === 'reserved' || state.reservation?.status === 'committed') {
+    return { outcome: 'reserved' };
+  }
+  return { outcome: 'not_reserved' };
+}
+
+const details = (state: OrderState): OrderDetails => ({ ...state, links: links(state.orderId) });
+
+/** Storefront keys may cancel only the orders they submitted; operators any order. */
+async function assertMayCancel(orders: OrderGateway, principal: Principal, orderId: string): Promise<void> {
+  if (principal.role === 'operator') return;
+  const { submittedBy } = await orders.facts(orderId);
+  if (submittedBy !== principal.name) {
+    throw new ForbiddenError(
+      principal.name,
+      ['operator'],
+      `API key ${principal.name} may cancel only the orders it submitted; cancelling order ${orderId} needs the role operator`,
+    );
+  }
+}
+
+export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions): Router {
+  const router = express.Router();
+
+  mount(
+    router,
+    apiRoutes.submitOrder,
+    async ({ principal, headers, query, body }) => {
+      const key = headers['idempotency-key'];
+      const hash = requestHash(body);
+      let claimed = await deps.idempotency.find(principal.name, key);
+      let created = false;
+      if (!claimed) {
+        const priced = await priceLines(deps.pool, body.lines);
+        const outcome = await deps.idempotency.claim(principal.name, key, {
+          orderId: deriveOrderId(principal.name, key),
+          requestHash: hash,
+          ...priced,
+          placedAt: new Date().toISOString(),
+        });
+        claimed = outcome.record;
+        created = outcome.created;
+      }
+      if (claimed.requestHash !== hash) throw new IdempotencyKeyReusedError(key, claimed.orderId);
+
+      // Rebuilt from the recorded lines and the (identical) body: every retry starts the very same order.
+      const order = PricedOrder.parse({
+        orderId: claimed.orderId,
+        customerId: body.customerId,
+        lines: claimed.lines,
+        currency: claimed.currency,
+        totalMinor: claimed.totalMinor,
+        shippingAddress: body.shippingAddress,
+        contact: body.contact,
+        placedAt: claimed.placedAt,
+      });
+      const waiting = query.wait === 'reservation';
+      const started = await deps.orders.start(order, principal.name, waiting);
+      const status =
+        started.state?.status ??
+        (created ? 'received' : ((await deps.orders.facts(order.orderId)).status ?? 'received'));
+      const reply: OrderAccepted = {
+        orderId: order.orderId,
+        status,
+        customerId: order.customerId,
+        currency: order.currency,
+        totalMinor: order.totalMinor,
+        lines: order.lines,
+        placedAt: order.placedAt,
+        ...(waiting ? { reservation: reservationOutcome(started.state, started.waitTimedOut === true) } : {}),
+        links: links(order.orderId),
+      };
+      const responseHeaders = {
+        Location: reply.links.self,
+        ...(created ? {} : { 'Idempotent-Replayed': 'true' }),
+      };
+      return created
+        ? { status: 202 as const, body: reply, headers: responseHeaders }
+        : { status: 200 as const, body: reply, headers: responseHeaders };
+    },
+    options,
+  );
+
+  mount(
+    router,
+    apiRoutes.listOrders,
+    async ({ query }) => ({ status: 200 as const, body: await deps.orders.list(query) }),
+    options,
+  );
+
+  mount(
+    router,
+    apiRoutes.getOrder,
+    async ({ params }) => ({ status: 200 as const, body: details(await deps.orders.status(params.orderId)) }),
+    options,
+  );
+
+  mount(
+    router,
+    apiRoutes.cancelOrder,
+    async ({ principal, params, headers, body }) => {
+      await assertMayCancel(deps.orders, principal, params.orderId);
+      const state = await deps.orders.cancel(
+        params.orderId,
+        { reason: body.reason, requestedBy: body.requestedBy ?? principal.name },
+        headers['idempotency-key'],
+      );
+      return { status: 200 as const, body: details(state) };
+    },
+    options,
+  );
+
+  mount(
+    router,
+    apiRoutes.reviewOrder,
+    async ({ params, headers, body }) => {
+      const state = await deps.orders.review(params.orderId, body, headers['idempotency-key']);
+      return { status: 200 as const, body: details(state) };
+    },
+    options,
+  );
+
+  return router;
+}

@@ -1,0 +1,257 @@
+/**
+ * The HTTP API as data: every route with its roles, request schemas and responses keyed by status. The
+ * server mounts its handlers from this table and the OpenAPI document is generated from it, so neither
+ * can list a route the other lacks.
+ */
+import { z } from 'zod';
+import type { ApiRole } from './http-auth';
+import {
+  InventoryLevel,
+  InventoryUpdate,
+  Product,
+  ProductInput,
+  ProductList,
+  ProductListQuery,
+  SkuParams,
+} from './http-catalog';
+import {
+  CancelOrderBody,
+  OrderAccepted,
+  OrderDetails,
+  OrderIdParams,
+  OrderList,
+  OrderListQuery,
+  OrderUpdateHeaders,
+  ReviewOrderBody,
+  SubmitOrderHeaders,
+  SubmitOrderQuery,
+} from './http-orders';
+import type { ProblemCode } from './http-problem';
+import { OrderInput } from './order';
+
+export const Health = z.object({ status: z.literal('ok') });
+
+export const Readiness = z.object({
+  ready: z.boolean(),
+  dependencies: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+});
+
+export interface HttpRoute {
+  method: 'get' | 'post' | 'put';
+  /** OpenAPI path syntax: `/v1/orders/{orderId}`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: 'orders' | 'catalog' | 'operations';
+  /** Roles allowed to call the route; absent for public routes. */
+  roles?: readonly ApiRole[];
+  params?: z.ZodType;
+  query?: z.ZodType;
+  headers?: z.ZodType;
+  body?: z.ZodType;
+  /** Success responses by status; a schema, or the media type of a non-JSON body. */
+  responses: Record<number, z.ZodType | 'text/plain' | 'text/html'>;
+  /** Problem codes the route can answer with, beside the ones every route can (429, 500, 503). */
+  problems: readonly ProblemCode[];
+}
+
+const anyone = ['storefront', 'operator'] as const;
+const operators = ['operator'] as const;
+
+export const apiRoutes = {
+  submitOrder: {
+    method: 'post',
+    path: '/v1/orders',
+    summary: 'Submit an order',
+    description:
+      'Prices the lines from the catalog and starts the order saga. The same Idempotency-Key with the same body ' +
+      'returns the same order (202 the first time, 200 after); with a different body it is refused (409). ' +
+      '`?wait=reservation` answers once the stock is reserved or found short.',
+    tag: 'orders',
+    roles: anyone,
+    headers: SubmitOrderHeaders,
+    query: SubmitOrderQuery,
+    body: OrderInput,
+    responses: { 200: OrderAccepted, 202: OrderAccepted },
+    problems: [
+      'validation_failed',
+      'malformed_json',
+      'unauthenticated',
+      'forbidden',
+      'idempotency_key_reused',
+      'payload_too_large',
+      'unsupported_media_type',
+      'unknown_sku',
+      'mixed_currencies',
+    ],
+  },
+  listOrders: {
+    method: 'get',
+    path: '/v1/orders',
+    summary: 'List orders by customer and status',
+    description: 'Reads Temporal visibility (eventually consistent: a new order appears within a moment).',
+    tag: 'orders',
+    roles: anyone,
+    query: OrderListQuery,
+    responses: { 200: OrderList },
+    problems: ['validation_failed', 'unauthenticated', 'forbidden'],
+  },
+  getOrder: {
+    method: 'get',
+    path: '/v1/orders/{orderId}',
+    summary: "Read an order's full state and timeline",
+    tag: 'orders',
+    roles: anyone,
+    params: OrderIdParams,
+    responses: { 200: OrderDetails },
+    problems: ['validation_failed', 'unauthenticated', 'forbidden', 'order_not_found'],
+  },
+  cancelOrder: {
+    method: 'post',
+    path: '/v1/orders/{orderId}/cancel',
+    summary: 'Cancel an order',
+    description:
+      'Storefront keys may cancel the orders they submitted; operator keys any order. Answers once the ' +
+      'compensation has run. An optional Idempotency-Key makes a retried cancellation apply once.',
+    tag: 'orders',
+    roles: anyone,
+    params: OrderIdParams,
+    headers: OrderUpdateHeaders,
+    body: CancelOrderBody,
+    responses: { 200: OrderDetails },
+    problems: [
+      'validation_failed',
+      'malformed_json',
+      'unauthenticated',
+      'forbidden',
+      'order_not_found',
+      'order_update_refused',
+      'order_closed',
+      'payload_too_large',
+      'unsupported_media_type',
+    ],
+  },
+  reviewOrder: {
+    method: 'post',
+    path: '/v1/orders/{orderId}/review',
+    summary: 'Approve or reject an order held for fraud review',
+    tag: 'orders',
+    roles: operators,
+    params: OrderIdParams,
+    headers: OrderUpdateHeaders,
+    body: ReviewOrderBody,
+    responses: { 200: OrderDetails },
+    problems: [
+      'validation_failed',
+      'malformed_json',
+      'unauthenticated',
+      'forbidden',
+      'order_not_found',
+      'order_update_refused',
+      'order_closed',
+      'payload_too_large',
+      'unsupported_media_type',
+    ],
+  },
+  createProduct: {
+    method: 'post',
+    path: '/v1/products',
+    summary: 'Add a product to the catalog (emits product.created)',
+    description: 'Posting the same product again answers 200 and republishes the event with the same id.',
+    tag: 'catalog',
+    roles: operators,
+    body: ProductInput,
+    responses: { 200: Product, 201: Product },
+    problems: [
+      'validation_failed',
+      'malformed_json',
+      'unauthenticated',
+      'forbidden',
+      'product_exists',
+      'payload_too_large',
+      'unsupported_media_type',
+    ],
+  },
+  listProducts: {
+    method: 'get',
+    path: '/v1/products',
+    summary: 'List the catalog, by SKU',
+    tag: 'catalog',
+    roles: anyone,
+    query: ProductListQuery,
+    responses: { 200: ProductList },
+    problems: ['validation_failed', 'unauthenticated', 'forbidden'],
+  },
+  setInventory: {
+    method: 'put',
+    path: '/v1/inventory/{sku}',
+    summary: 'Set the units of a SKU available for sale',
+    tag: 'catalog',
+    roles: operators,
+    params: SkuParams,
+    body: InventoryUpdate,
+    responses: { 200: InventoryLevel },
+    problems: [
+      'validation_failed',
+      'malformed_json',
+      'unauthenticated',
+      'forbidden',
+      'product_not_found',
+      'payload_too_large',
+      'unsupported_media_type',
+    ],
+  },
+  getInventory: {
+    method: 'get',
+    path: '/v1/inventory/{sku}',
+    summary: 'Read the stock of a SKU',
+    tag: 'catalog',
+    roles: anyone,
+    params: SkuParams,
+    responses: { 200: InventoryLevel },
+    problems: ['validation_failed', 'unauthenticated', 'forbidden', 'product_not_found'],
+  },
+  health: {
+    method: 'get',
+    path: '/healthz',
+    summary: 'The process is up',
+    tag: 'operations',
+    responses: { 200: Health },
+    problems: [],
+  },
+  readiness: {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Temporal, Kafka and PostgreSQL are reachable',
+    tag: 'operations',
+    responses: { 200: Readiness, 503: Readiness },
+    problems: [],
+  },
+  metrics: {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics: request counts and latency by route and status',
+    tag: 'operations',
+    responses: { 200: 'text/plain' },
+    problems: [],
+  },
+  openapi: {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This API as an OpenAPI 3.1 document',
+    tag: 'operations',
+    responses: { 200: z.record(z.string(), z.unknown()) },
+    problems: [],
+  },
+  docs: {
+    method: 'get',
+    path: '/docs',
+    summary: 'Interactive API documentation',
+    tag: 'operations',
+    responses: { 200: 'text/html' },
+    problems: [],
+  },
+} as const satisfies Record<string, HttpRoute>;
+
+export type ApiRoutes = typeof apiRoutes;
+export type RouteName = keyof ApiRoutes;
