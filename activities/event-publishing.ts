@@ -5,24 +5,7 @@
 import type { Producer } from 'kafkajs';
 import type { OrderEvent } from '../contracts/events';
 import { topics } from '../contracts/topics';
-
-export function toKafkaMessage(event: OrderEvent) {
-  return {
-    key: event.subject,
-    value: JSON.stringify(event),
-    // CloudEvents Kafka binding headers let consumers route without parsing the body.
-    headers: {
-      ce_specversion: event.specversion,
-      ce_id: event.id,
-      ce_type: event.type,
-      ce_source: event.source,
-      ce_subject: event.subject,
-      ce_time: event.time,
-      ce_sequence: String(event.sequence),
-      'content-type': 'application/cloudevents+json',
-    },
-  };
-}
+import { cloudEventMessage } from '../platform/cloud-event-message';
 
 export function createEventPublishingActivities(producer: Producer) {
   async function publishOrderEvent(
@@ -32,7 +15,7 @@ export function createEventPublishingActivities(producer: Producer) {
     const [meta] = await producer.send({
       topic: topics.orderEvents,
       acks: -1,
-      messages: [toKafkaMessage(event)],
+      messages: [cloudEventMessage(event)],
     });
     return { topic: topics.orderEvents, partition: meta?.partition ?? -1, offset: meta?.baseOffset ?? '' };
   }

@@ -3,6 +3,7 @@ import type { Producer } from 'kafkajs';
 import { ProductCreated } from '../contracts/events';
 import type { Product } from '../contracts/http-catalog';
 import { topics } from '../contracts/topics';
+import { cloudEventMessage } from '../platform/cloud-event-message';
 
 export const CATALOG_EVENT_SOURCE = '/fusioncommerce/catalog';
 
@@ -31,21 +32,7 @@ export function createCatalogPublisher(producer: Producer) {
     await producer.send({
       topic: topics.catalogEvents,
       acks: -1,
-      messages: [
-        {
-          key: event.subject,
-          value: JSON.stringify(event),
-          headers: {
-            ce_specversion: event.specversion,
-            ce_id: event.id,
-            ce_type: event.type,
-            ce_source: event.source,
-            ce_subject: event.subject,
-            ce_time: event.time,
-            'content-type': 'application/cloudevents+json',
-          },
-        },
-      ],
+      messages: [cloudEventMessage(event)],
     });
   };
 }
