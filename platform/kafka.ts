@@ -1,6 +1,9 @@
 /** Kafka client factory: SASL/TLS are configuration, and kafkajs logs go through the service logger. */
+import net from 'node:net';
+import tls from 'node:tls';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import type { KafkaConfig, LogEntry, Producer } from 'kafkajs';
+import './kafkajs-request-queue-fix';
+import type { ISocketFactory, KafkaConfig, LogEntry, Producer } from 'kafkajs';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 
@@ -17,8 +20,36 @@ function kafkaLogCreator(logger: Logger) {
     };
 }
 
+// Every socket each client opened, so that closing the client can close what kafkajs forgets: a consumer
+// disconnected after a broker restart keeps one socket open (and the process alive) otherwise.
+const socketsByClient = new WeakMap<Kafka, Set<net.Socket>>();
+
+/** kafkajs's default socket factory (keep-alive, SNI for host names), recording each socket it opens. */
+function trackingSocketFactory(sockets: Set<net.Socket>): ISocketFactory {
+  return ({ host, port, ssl, onConnect }) => {
+    const socket = ssl
+      ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+      : net.connect({ host, port }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    return socket;
+  };
+}
+
+/** Closes sockets a client still holds after its producers, consumers and admins were disconnected. */
+export function closeLingeringSockets(kafka: Kafka): number {
+  const sockets = socketsByClient.get(kafka);
+  if (!sockets) return 0;
+  const lingering = [...sockets];
+  for (const socket of lingering) socket.destroy();
+  sockets.clear();
+  return lingering.length;
+}
+
 export function createKafka(config: Pick<AppConfig, 'kafka'>, logger: Logger, clientSuffix: string): Kafka {
   const { kafka } = config;
+  const sockets = new Set<net.Socket>();
   const options: KafkaConfig = {
     clientId: `${kafka.clientId}-${clientSuffix}`,
     brokers: kafka.brokers,
@@ -27,12 +58,15 @@ export function createKafka(config: Pick<AppConfig, 'kafka'>, logger: Logger, cl
     requestTimeout: kafka.requestTimeoutMs,
     logLevel: logLevel.INFO,
     logCreator: kafkaLogCreator(logger),
+    socketFactory: trackingSocketFactory(sockets),
   };
   if (kafka.sasl) {
     const { mechanism, username, password } = kafka.sasl;
     options.sasl = { mechanism, username, password } as KafkaConfig['sasl'];
   }
-  return new Kafka(options);
+  const client = new Kafka(options);
+  socketsByClient.set(client, sockets);
+  return client;
 }
 
 /** Creates the topics if they are missing; existing topics are left as they are. */

@@ -26,7 +26,11 @@ export function renderJsonSchemas(): Map<string, string> {
     add(`${type}.schema.json`, `${type} (CloudEvents 1.0 + sequence)`, envelopeFor(type));
   add('product.created.schema.json', 'product.created (CloudEvents 1.0)', ProductCreated);
   add('order-command.schema.json', 'Inbound order command (review decision or cancellation)', OrderCommand);
-  add('order-command-dead-letter.schema.json', 'A refused or invalid order command, with the reason', DeadLetter);
+  add(
+    'order-command-dead-letter.schema.json',
+    'A refused or invalid order command, with the reason',
+    DeadLetter,
+  );
   return files;
 }
 

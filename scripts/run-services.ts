@@ -63,7 +63,18 @@ async function waitForApi(): Promise<boolean> {
   return false;
 }
 
-void waitForApi().then((up) => {
+/** The n8n of the local stack (optional there): its URL is in .stack/stack.env only while it runs. */
+async function n8nUrl(): Promise<string | undefined> {
+  const url = process.env.N8N_URL;
+  if (!url) return undefined;
+  try {
+    return (await fetch(`${url}/healthz`)).ok ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+void Promise.all([waitForApi(), n8nUrl()]).then(([up, n8n]) => {
   if (!up) return;
   const api = `http://${config.http.host}:${config.http.port}`;
   const lines = [
@@ -74,6 +85,7 @@ void waitForApi().then((up) => {
     `  Temporal UI    ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`,
     ...(config.mail.inboxUrl ? [`  Mail inbox     ${config.mail.inboxUrl}`] : []),
     `  Kafka          ${config.kafka.brokers.join(',')}`,
+    n8n ? `  n8n            ${n8n}` : '  n8n            not running (see the stack/up output for why)',
     '',
     'Ctrl-C stops the API and the workers; the local stack keeps running until `npm run stack:down`.',
     '',

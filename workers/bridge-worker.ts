@@ -7,7 +7,12 @@ import { Worker } from '@temporalio/worker';
 import { createEventPublishingActivities } from '../activities/event-publishing';
 import { topics } from '../contracts/topics';
 import type { AppConfig } from '../platform/config';
-import { createIdempotentProducer, createKafka, ensureTopics } from '../platform/kafka';
+import {
+  closeLingeringSockets,
+  createIdempotentProducer,
+  createKafka,
+  ensureTopics,
+} from '../platform/kafka';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
 import { connectClient, connectWorker } from '../platform/temporal';
@@ -54,6 +59,7 @@ export function createBridgeWorker(config: AppConfig, logger: Logger): Service {
       await running?.catch(() => undefined);
       await closeConnection?.();
       await producer.disconnect();
+      closeLingeringSockets(kafka);
     },
   };
 }

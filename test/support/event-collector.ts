@@ -13,6 +13,7 @@ export class EventCollector {
   private readonly events: OrderEventType[] = [];
   private readonly invalid: string[] = [];
   private waiters: (() => void)[] = [];
+  private stopped = false;
 
   constructor(private readonly kafka: Kafka) {}
 
@@ -21,7 +22,11 @@ export class EventCollector {
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(topics.orderEvents);
     await admin.disconnect();
-    this.consumer = this.kafka.consumer({ groupId: `test-collector-${randomUUID()}` });
+    // A consumer that crashed during a broker outage restarts on a timer; after stop() it must not.
+    this.consumer = this.kafka.consumer({
+      groupId: `test-collector-${randomUUID()}`,
+      retry: { restartOnFailure: () => Promise.resolve(!this.stopped) },
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: topics.orderEvents, fromBeginning: false });
     await this.consumer.run({
@@ -39,6 +44,7 @@ export class EventCollector {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer?.disconnect();
   }
 

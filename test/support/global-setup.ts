@@ -6,7 +6,11 @@ const root = path.resolve(__dirname, '../..');
 
 /** Brings the real stack up (a no-op when it runs) and exports its addresses to every test. */
 export default function globalSetup(): void {
-  execFileSync('bash', [path.join(root, 'stack/up')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // n8n is required here (npm start may run without it), and must not auto-approve other tests' held orders.
+  execFileSync('bash', [path.join(root, 'stack/up')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, STACK_REQUIRE_N8N: '1', REVIEW_AUTO_APPROVE_LIMIT_MINOR: '0' },
+  });
   for (const line of readFileSync(path.join(root, '.stack/stack.env'), 'utf8').split('\n')) {
     const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (match?.[1] && match[2] !== undefined) process.env[match[1]] = match[2].replace(/^"(.*)"$/, '$1');

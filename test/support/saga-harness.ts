@@ -9,7 +9,7 @@ import { orderSummary } from '../../contracts/order';
 import { loadConfig } from '../../platform/config';
 import type { AppConfig } from '../../platform/config';
 import { createPool, migrate } from '../../platform/database';
-import { createKafka, ensureTopics } from '../../platform/kafka';
+import { closeLingeringSockets, createKafka, ensureTopics } from '../../platform/kafka';
 import { topics } from '../../contracts/topics';
 import type { Admin } from 'kafkajs';
 import type { Service } from '../../platform/lifecycle';
@@ -138,6 +138,7 @@ export async function startSagaHarness(options: HarnessOptions = {}): Promise<Sa
     async stop() {
       await stopWorkers();
       await events.stop();
+      closeLingeringSockets(kafka);
       await client.connection.close();
       await pool.end();
     },

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { envSchema, loadConfig } from '../../platform/config';
@@ -45,6 +45,17 @@ describe('docker-compose.yml', () => {
       const source = path.resolve(__dirname, '../..', entry.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
       expect(() => readFileSync(source)).not.toThrow();
     }
+  });
+
+  it('imports and publishes every workflow of n8n/ in the n8n container', () => {
+    const root = path.resolve(__dirname, '../..');
+    const entrypoint = readFileSync(path.join(root, 'n8n/compose/entrypoint.sh'), 'utf8');
+    const ids = readdirSync(path.join(root, 'n8n'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => (JSON.parse(readFileSync(path.join(root, 'n8n', f), 'utf8')) as { id: string }).id);
+    expect(ids).toHaveLength(3);
+    const published = /for id in ([^;]+); do n8n publish:workflow/.exec(entrypoint)?.[1]?.split(' ');
+    expect(published?.sort()).toEqual(ids.sort());
   });
 
   it('has the services the design names', () => {

@@ -1,0 +1,323 @@
+/**
+ * What the n8n end-to-end tests need around the real n8n of the local stack: bringing it up with the
+ * tests' settings, a receiver for the workflows' HTTP calls, a reader of the commands topic, and n8n's
+ * execution list (public API) to wait on and to explain failures with.
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import path from 'node:path';
+import type { Consumer, Kafka } from 'kafkajs';
+import { OrderCommand } from '../../contracts/commands';
+import { topics } from '../../contracts/topics';
+
+const root = path.resolve(__dirname, '../..');
+
+/** The workflows in n8n/, by the fixed ids their JSON files carry. */
+export const n8nWorkflows = {
+  fraudReviewDesk: 'FcFraudReview001',
+  orderNotifications: 'FcOrderNotify001',
+  stockAlert: 'FcStockAlert0001',
+} as const;
+
+/**
+ * Runs `stack/up n8n` (required: it fails when n8n cannot be installed or started) with the given
+ * workflow settings on top of this process's environment. A running n8n whose settings differ is
+ * restarted by the stack so they take effect. Then loads `.stack/stack.env` into `process.env`.
+ */
+export async function upN8n(settings: Record<string, string> = {}): Promise<void> {
+  const env = { ...process.env, ...settings };
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      'bash',
+      [path.join(root, 'stack/up'), 'n8n'],
+      { env, maxBuffer: 16 * 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve();
+        const tail = stderr.trim().split('\n').slice(-30).join('\n');
+        reject(
+          new Error(
+            `n8n is required by these tests and 'bash stack/up n8n' failed (exit ${String(error.code)}):\n${tail}`,
+          ),
+        );
+      },
+    );
+  });
+  for (const line of readFileSync(path.join(root, '.stack/stack.env'), 'utf8').split('\n')) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (match?.[1] && match[2] !== undefined) process.env[match[1]] = match[2];
+  }
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: .stack/stack.env has no n8n settings (is n8n up?)`);
+  return value;
+}
+
+export interface HookCall {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  receivedAt: number;
+}
+
+/** An HTTP server standing in for Slack / the stock alert service: answers 200 and records each call. */
+export class HookReceiver {
+  private server: Server | undefined;
+  private readonly received: HookCall[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly port: number) {}
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = raw;
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          // kept as text
+        }
+        this.received.push({ path: req.url ?? '', headers: req.headers, body, receivedAt: Date.now() });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        this.waiters.forEach((w) => w());
+      });
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) =>
+        reject(
+          new Error(`the test's webhook receiver cannot listen on 127.0.0.1:${this.port}: ${err.message}`),
+        ),
+      );
+      server.listen(this.port, '127.0.0.1', resolve);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  calls(filter: (call: HookCall) => boolean = () => true): HookCall[] {
+    return this.received.filter(filter);
+  }
+
+  /** Waits for the first call matching `filter`; `explain` adds context (n8n's executions) to a timeout. */
+  async waitFor(
+    filter: (call: HookCall) => boolean,
+    what: string,
+    timeoutMs: number,
+    explain: () => Promise<string>,
+  ): Promise<HookCall> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [hit] = this.calls(filter);
+      if (hit) return hit;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const seen = this.received.map((c) => `${c.path} ${JSON.stringify(c.body)}`).slice(-5);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; the receiver got ${this.received.length} call(s)` +
+            `${seen.length ? `, the last:\n  ${seen.join('\n  ')}` : ''}\n${await explain()}`,
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 500));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      this.waiters = [];
+    }
+  }
+}
+
+export interface ReceivedCommand {
+  key: string | undefined;
+  value: string;
+  /** The broker's timestamp of the message (ms). */
+  timestamp: number;
+}
+
+/**
+ * Reads the commands topic from the offsets it had at start(), so a test sees only what came after. The
+ * topic must exist (the bridge worker creates it when it starts).
+ */
+export class CommandReader {
+  private consumer: Consumer | undefined;
+  private readonly received: ReceivedCommand[] = [];
+
+  constructor(private readonly kafka: Kafka) {}
+
+  async start(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topics.orderCommands);
+    await admin.disconnect();
+    this.consumer = this.kafka.consumer({ groupId: `test-command-reader-${randomUUID()}` });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: topics.orderCommands, fromBeginning: false });
+    await this.consumer.run({
+      eachMessage: ({ message }) => {
+        this.received.push({
+          key: message.key?.toString('utf8'),
+          value: message.value?.toString('utf8') ?? '',
+          timestamp: Number(message.timestamp),
+        });
+        return Promise.resolve();
+      },
+    });
+    for (const { partition, offset } of offsets)
+      this.consumer.seek({ topic: topics.orderCommands, partition, offset });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  /** Commands whose message key is the order id. */
+  forOrder(orderId: string): ReceivedCommand[] {
+    return this.received.filter((c) => c.key === orderId);
+  }
+
+  async waitFor(
+    orderId: string,
+    count: number,
+    timeoutMs: number,
+    explain: () => Promise<string>,
+  ): Promise<OrderCommand[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.forOrder(orderId).length < count) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${count} command(s) for order ${orderId} on ${topics.orderCommands}; got ${this.forOrder(orderId).length}\n${await explain()}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return this.forOrder(orderId).map((c) => OrderCommand.parse(JSON.parse(c.value)));
+  }
+}
+
+interface RunData {
+  data?: { main?: ({ json: unknown }[] | null)[] };
+  error?: { message?: string; description?: string };
+}
+export interface N8nExecution {
+  id: string;
+  workflowId: string;
+  status: string;
+  startedAt: string;
+  stoppedAt: string | null;
+  data?: {
+    resultData?: {
+      lastNodeExecuted?: string;
+      error?: { message?: string; description?: string };
+      runData?: Record<string, RunData[]>;
+    };
+  };
+}
+
+/** n8n's execution list through its public API (key created by the stack, in .stack/stack.env). */
+export class N8nExecutions {
+  private readonly url = requiredEnv('N8N_URL');
+  private readonly apiKey = requiredEnv('N8N_API_KEY');
+
+  async list(workflowId: string, limit = 100): Promise<N8nExecution[]> {
+    const res = await fetch(
+      `${this.url}/api/v1/executions?workflowId=${workflowId}&includeData=true&limit=${limit}`,
+      { headers: { 'X-N8N-API-KEY': this.apiKey } },
+    );
+    if (!res.ok) throw new Error(`n8n answered ${res.status} to GET /api/v1/executions: ${await res.text()}`);
+    return ((await res.json()) as { data: N8nExecution[] }).data;
+  }
+
+  /** Finished executions whose trigger received the event with this id. */
+  async ofEvent(workflowId: string, eventId: string): Promise<N8nExecution[]> {
+    return (await this.list(workflowId, 250)).filter(
+      (e) => e.stoppedAt !== null && triggerEventId(e) === eventId,
+    );
+  }
+
+  /** Waits until `count` executions of the workflow have handled the event (n8n records each one). */
+  async waitForEvent(
+    workflowId: string,
+    event: { id: string; subject: string },
+    count: number,
+    timeoutMs: number,
+  ): Promise<N8nExecution[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = await this.ofEvent(workflowId, event.id);
+      if (found.length >= count) return found;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for n8n workflow ${workflowId} to handle event ${event.id} ${count} time(s); it did ${found.length} time(s)\n${await this.explain(workflowId, event.subject)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /**
+   * A readable account of what n8n did about an order: every execution of the workflow whose data names
+   * the order, and the latest failed executions, each with its status, last node, error and editor link.
+   */
+  async explain(workflowId: string, orderId: string): Promise<string> {
+    let executions: N8nExecution[];
+    try {
+      executions = await this.list(workflowId, 250);
+    } catch (err) {
+      return `(could not read n8n's executions: ${String(err)})`;
+    }
+    const aboutOrder = executions.filter((e) => JSON.stringify(e.data ?? {}).includes(orderId));
+    const failed = executions.filter((e) => e.status !== 'success' && !aboutOrder.includes(e)).slice(0, 3);
+    const lines = [
+      `n8n executions of workflow ${workflowId} about order ${orderId}: ${aboutOrder.length || 'none'}`,
+      ...aboutOrder.map((e) => `  ${this.describe(e)}`),
+      ...(failed.length
+        ? ['latest other failed executions:', ...failed.map((e) => `  ${this.describe(e)}`)]
+        : []),
+    ];
+    return lines.join('\n');
+  }
+
+  describe(e: N8nExecution): string {
+    const result = e.data?.resultData;
+    const nodeError = Object.entries(result?.runData ?? {})
+      .map(([node, runs]) => ({ node, error: runs.find((r) => r.error)?.error }))
+      .find((n) => n.error);
+    const error = result?.error ?? nodeError?.error;
+    return [
+      `execution ${e.id}: ${e.status}`,
+      `started ${e.startedAt}`,
+      `event ${triggerEventId(e) ?? '?'}`,
+      `last node "${result?.lastNodeExecuted ?? '?'}"`,
+      ...(error
+        ? [`error: ${error.message ?? ''}${error.description ? ` (${error.description})` : ''}`]
+        : []),
+      `${this.url}/workflow/${e.workflowId}/executions/${e.id}`,
+    ].join(' · ');
+  }
+}
+
+/** The id of the CloudEvent the execution's Kafka trigger emitted. */
+export function triggerEventId(e: N8nExecution): string | undefined {
+  const trigger = e.data?.resultData?.runData?.['Order events']?.[0]?.data?.main?.[0]?.[0]?.json as
+    { id?: unknown } | undefined;
+  return typeof trigger?.id === 'string' ? trigger.id : undefined;
+}
+
+/** Nodes the execution ran, in the order n8n recorded them. */
+export function executedNodes(e: N8nExecution): string[] {
+  return Object.keys(e.data?.resultData?.runData ?? {});
+}
