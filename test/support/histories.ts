@@ -13,7 +13,10 @@ export const historiesDir = path.resolve(__dirname, '../fixtures/histories');
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   mkdirSync(historiesDir, { recursive: true });
-  writeFileSync(path.join(historiesDir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+  // Failure stack traces carry absolute paths of the recording machine; fixtures keep repo-relative ones.
+  const root = `${path.resolve(__dirname, '../..')}${path.sep}`;
+  const json = historyToJSON(await handle.fetchHistory()).split(root).join('');
+  writeFileSync(path.join(historiesDir, `${name}.json`), json);
 }
 
 export function loadHistories(): { name: string; history: unknown }[] {
