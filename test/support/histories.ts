@@ -15,7 +15,9 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   mkdirSync(historiesDir, { recursive: true });
   // Failure stack traces carry absolute paths of the recording machine; fixtures keep repo-relative ones.
   const root = `${path.resolve(__dirname, '../..')}${path.sep}`;
-  const json = historyToJSON(await handle.fetchHistory()).split(root).join('');
+  const json = historyToJSON(await handle.fetchHistory())
+    .split(root)
+    .join('');
   writeFileSync(path.join(historiesDir, `${name}.json`), json);
 }
 
