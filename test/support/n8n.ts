@@ -4,14 +4,14 @@
  * execution list (public API) to wait on and to explain failures with.
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import path from 'node:path';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { OrderCommand } from '../../contracts/commands';
 import { topics } from '../../contracts/topics';
+import { TopicCollector } from './topic-collector';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -149,44 +149,30 @@ export interface ReceivedCommand {
 }
 
 /**
- * Reads the commands topic from the offsets it had at start(), so a test sees only what came after. The
+ * Reads the commands topic from where it stood at start(), so a test sees only what came after. The
  * topic must exist (the bridge worker creates it when it starts).
  */
 export class CommandReader {
-  private consumer: Consumer | undefined;
-  private readonly received: ReceivedCommand[] = [];
+  private readonly topic: TopicCollector;
 
-  constructor(private readonly kafka: Kafka) {}
-
-  async start(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(topics.orderCommands);
-    await admin.disconnect();
-    this.consumer = this.kafka.consumer({ groupId: `test-command-reader-${randomUUID()}` });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: topics.orderCommands, fromBeginning: false });
-    await this.consumer.run({
-      eachMessage: ({ message }) => {
-        this.received.push({
-          key: message.key?.toString('utf8'),
-          value: message.value?.toString('utf8') ?? '',
-          timestamp: Number(message.timestamp),
-        });
-        return Promise.resolve();
-      },
-    });
-    for (const { partition, offset } of offsets)
-      this.consumer.seek({ topic: topics.orderCommands, partition, offset });
+  constructor(kafka: Kafka) {
+    this.topic = new TopicCollector(kafka, topics.orderCommands);
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+  start(): Promise<void> {
+    return this.topic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.topic.stop();
   }
 
   /** Commands whose message key is the order id. */
   forOrder(orderId: string): ReceivedCommand[] {
-    return this.received.filter((c) => c.key === orderId);
+    return this.topic
+      .all()
+      .filter((m) => m.key === orderId)
+      .map(({ key, value, timestamp }) => ({ key, value, timestamp }));
   }
 
   async waitFor(
@@ -195,14 +181,15 @@ export class CommandReader {
     timeoutMs: number,
     explain: () => Promise<string>,
   ): Promise<OrderCommand[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.forOrder(orderId).length < count) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${count} command(s) for order ${orderId} on ${topics.orderCommands}; got ${this.forOrder(orderId).length}\n${await explain()}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      await this.topic.waitUntil(
+        () => this.forOrder(orderId).length >= count,
+        () =>
+          `${count} command(s) for order ${orderId} on ${topics.orderCommands}; got ${this.forOrder(orderId).length}`,
+        timeoutMs,
+      );
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${await explain()}`);
     }
     return this.forOrder(orderId).map((c) => OrderCommand.parse(JSON.parse(c.value)));
   }

@@ -5,20 +5,23 @@ export interface CollectedMessage {
   key: string | undefined;
   value: string;
   headers: Record<string, string>;
+  /** Broker timestamp (ms since epoch). */
+  timestamp: number;
 }
 
 /**
  * Reads any topic from the offsets it had when the collector started (nothing earlier, nothing missed)
- * and lets a test wait for a message matching a predicate.
+ * and lets a test wait for what it expects. The event and command readers of the tests build on it.
  */
 export class TopicCollector {
   private consumer: Consumer | undefined;
   private readonly messages: CollectedMessage[] = [];
   private waiters: (() => void)[] = [];
+  private stopped = false;
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly topic: string,
+    readonly topic: string,
   ) {}
 
   async start(): Promise<void> {
@@ -26,7 +29,11 @@ export class TopicCollector {
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(this.topic);
     await admin.disconnect();
-    this.consumer = this.kafka.consumer({ groupId: `test-topic-collector-${randomUUID()}` });
+    // A consumer that crashed during a broker outage restarts on a timer; after stop() it must not.
+    this.consumer = this.kafka.consumer({
+      groupId: `test-topic-collector-${randomUUID()}`,
+      retry: { restartOnFailure: () => Promise.resolve(!this.stopped) },
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: false });
     await this.consumer.run({
@@ -35,15 +42,22 @@ export class TopicCollector {
         for (const [name, value] of Object.entries(message.headers ?? {})) {
           headers[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
         }
-        this.messages.push({ key: message.key?.toString(), value: message.value?.toString() ?? '', headers });
+        this.messages.push({
+          key: message.key?.toString(),
+          value: message.value?.toString() ?? '',
+          headers,
+          timestamp: Number(message.timestamp),
+        });
         this.waiters.forEach((w) => w());
         return Promise.resolve();
       },
     });
+    // Start exactly where the topic was, so nothing produced after start() can be missed.
     for (const { partition, offset } of offsets) this.consumer.seek({ topic: this.topic, partition, offset });
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer?.disconnect();
   }
 
@@ -57,16 +71,20 @@ export class TopicCollector {
     what: string,
     timeoutMs = 30_000,
   ): Promise<CollectedMessage> {
+    await this.waitUntil(
+      () => this.messages.some(match),
+      () => `${what} on ${this.topic}; ${this.messages.length} other message(s) arrived`,
+      timeoutMs,
+    );
+    return this.messages.find(match)!;
+  }
+
+  /** Waits (woken by each new message) until `done()` holds; the error says what was awaited and what came. */
+  async waitUntil(done: () => boolean, describe: () => string, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.find(match);
-      if (found) return found;
+    while (!done()) {
       const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${what} on ${this.topic}; ${this.messages.length} other message(s) arrived`,
-        );
-      }
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 500));
         this.waiters.push(() => {
