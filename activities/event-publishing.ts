@@ -1,23 +1,15 @@
 /**
- * Publishes one domain event to Kafka. Runs on the bridge worker's task queue with one long-lived
- * idempotent producer; the saga awaits each publish, so one order's events reach the topic in order.
+ * publishOrderEvent, kept for sagas started before the outbox (workflows/legacy/): they still call it on
+ * the bridge worker's task queue, one event at a time and in order. It now writes the event to the outbox
+ * like every other step, so the relay publishes it in order and a Kafka outage no longer holds the saga.
  */
-import type { Producer } from 'kafkajs';
+import type { Pool } from 'pg';
 import type { OrderEvent } from '../contracts/events';
-import { topics } from '../contracts/topics';
-import { cloudEventMessage } from '../platform/cloud-event-message';
+import { writeToOutbox } from '../platform/outbox';
 
-export function createEventPublishingActivities(producer: Producer) {
-  async function publishOrderEvent(
-    event: OrderEvent,
-  ): Promise<{ topic: string; partition: number; offset: string }> {
-    // No compression: n8n's Kafka trigger cannot read LZ4/Snappy/ZSTD batches.
-    const [meta] = await producer.send({
-      topic: topics.orderEvents,
-      acks: -1,
-      messages: [cloudEventMessage(event)],
-    });
-    return { topic: topics.orderEvents, partition: meta?.partition ?? -1, offset: meta?.baseOffset ?? '' };
+export function createEventPublishingActivities(pool: Pool) {
+  async function publishOrderEvent(event: OrderEvent): Promise<{ outboxed: boolean }> {
+    return { outboxed: (await writeToOutbox(pool, [event])) === 1 };
   }
   return { publishOrderEvent };
 }

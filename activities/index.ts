@@ -4,3 +4,4 @@ export type { FraudActivities } from './fraud';
 export type { NotificationActivities } from './notification';
 export type { EventPublishingActivities } from './event-publishing';
 export type { NotificationRequest } from './notification-mail';
+export type { OutboxActivities } from './outbox';

@@ -5,7 +5,10 @@
  */
 import type { Pool } from 'pg';
 import type { Transporter } from 'nodemailer';
+import { stampedOrderEvent } from '../contracts/events';
+import type { EventStamp } from '../contracts/events';
 import { inTransaction } from '../platform/database';
+import { writeToOutbox } from '../platform/outbox';
 import { renderOrderMail } from './notification-mail';
 import type { NotificationRequest } from './notification-mail';
 
@@ -15,7 +18,10 @@ export interface NotificationResult {
 }
 
 export function createNotificationActivities(pool: Pool, transport: Transporter, from: string) {
-  async function sendOrderNotification(request: NotificationRequest): Promise<NotificationResult> {
+  /** With `sentEvent`, notification.sent is written in the transaction that records the mail. */
+  async function sendOrderNotification(
+    request: NotificationRequest & { sentEvent?: EventStamp },
+  ): Promise<NotificationResult> {
     const { orderId } = request.order;
     const client = await pool.connect();
     try {
@@ -50,6 +56,16 @@ export function createNotificationActivities(pool: Pool, transport: Transporter,
           request.kind,
           messageId,
         ]);
+        if (request.sentEvent) {
+          await writeToOutbox(client, [
+            stampedOrderEvent(request.sentEvent, 'notification.sent', {
+              orderId,
+              kind: request.kind,
+              channel: 'email',
+              messageId,
+            }),
+          ]);
+        }
         return { messageId, alreadySent: false };
       });
     } finally {

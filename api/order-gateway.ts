@@ -58,6 +58,7 @@ export function createOrderGateway(client: Client, config: Pick<AppConfig, 'temp
       reviewTimeoutMs: config.saga.reviewTimeoutMs,
       notificationMaxAttempts: config.saga.notificationMaxAttempts,
       eventsTaskQueue: config.temporal.bridgeTaskQueue,
+      stepActivities: config.saga.stepActivities,
     };
     return {
       taskQueue: config.temporal.orderTaskQueue,

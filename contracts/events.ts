@@ -125,6 +125,38 @@ export function orderEventId(workflowId: string, sequence: number): string {
   return `${workflowId}:${sequence}`;
 }
 
+/**
+ * What the workflow decides about an event before a step writes it: its id, sequence and time. A step
+ * whose outcome picks the event's data (the reservation, the fraud score) receives a stamp and builds the
+ * event with `stampedOrderEvent`; the step's recorded result tells a replay which event was written.
+ */
+export const EventStamp = z.object({
+  id: z.string().min(1),
+  subject: z.string().min(1),
+  sequence: z.number().int().positive(),
+  time: z.iso.datetime(),
+});
+export type EventStamp = z.infer<typeof EventStamp>;
+
+/** The one way every order event is put together, in the workflow and in the steps alike. */
+export function stampedOrderEvent<T extends OrderEventType>(
+  stamp: EventStamp,
+  type: T,
+  data: OrderEventData<T>,
+): OrderEvent {
+  return {
+    specversion: '1.0',
+    id: stamp.id,
+    source: EVENT_SOURCE,
+    type,
+    subject: stamp.subject,
+    time: stamp.time,
+    datacontenttype: 'application/json',
+    sequence: stamp.sequence,
+    data,
+  } as OrderEvent;
+}
+
 /** Catalog events (not part of a saga), keyed by SKU. */
 export const ProductCreated = z.object({
   ...envelopeFields,

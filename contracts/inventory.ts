@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { Sku } from './order';
 
-export const ReservationStatus = z.enum(['reserved', 'committed', 'released']);
+/** `insufficient`: the order asked for more than there was; nothing is held (the shortages are recorded). */
+export const ReservationStatus = z.enum(['reserved', 'committed', 'released', 'insufficient']);
 export type ReservationStatus = z.infer<typeof ReservationStatus>;
 
 export const ReservationLine = z.object({ sku: Sku, quantity: z.number().int().positive() });

@@ -23,8 +23,13 @@ export const OrderSagaOptions = z.object({
   reviewTimeoutMs: z.number().int().positive().optional(),
   /** Attempts to deliver the customer notification before giving up (the order stays confirmed). */
   notificationMaxAttempts: z.number().int().min(1).max(100).optional(),
-  /** Task queue of the Kafka bridge worker that publishes the saga's events. */
+  /** Task queue of the bridge worker; only sagas started before the outbox publish through it. */
   eventsTaskQueue: z.string().min(1).optional(),
+  /**
+   * How the database steps run: `local` activities (the default, measured faster) or `remote` (regular)
+   * activities, kept so the benchmark can compare the two on the same server.
+   */
+  stepActivities: z.enum(['local', 'remote']).optional(),
 });
 export type OrderSagaOptions = z.infer<typeof OrderSagaOptions>;
 

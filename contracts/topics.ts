@@ -5,6 +5,12 @@
 export const topics = {
   /** Every order saga transition, as CloudEvents (structured JSON), key = order id. */
   orderEvents: 'fusioncommerce.order-events.v1',
+  /** order.confirmed, order.cancelled and order.rejected only (the same messages), key = order id. */
+  orderOutcomes: 'fusioncommerce.order-outcomes.v1',
+  /** order.review_required only, key = order id. */
+  fraudReviews: 'fusioncommerce.fraud-reviews.v1',
+  /** inventory.insufficient only, key = order id. */
+  stockAlerts: 'fusioncommerce.stock-alerts.v1',
   /** Inbound commands for running sagas (review decisions, cancellations), key = order id. */
   orderCommands: 'fusioncommerce.order-commands.v1',
   /** Commands that were invalid or refused, with the reason in the headers and the body. */
@@ -14,3 +20,21 @@ export const topics = {
 } as const;
 
 export type TopicName = (typeof topics)[keyof typeof topics];
+
+/**
+ * Narrow topics the outbox relay writes besides `orderEvents`, by event type. A consumer that acts on a
+ * few types (each shipped n8n workflow) reads only those, instead of parsing and dropping every event.
+ * Each copy is the very same message (same id, key and sequence), so deduplication still works.
+ */
+export const narrowTopicsByEventType: Readonly<Record<string, readonly TopicName[]>> = {
+  'order.confirmed': [topics.orderOutcomes],
+  'order.cancelled': [topics.orderOutcomes],
+  'order.rejected': [topics.orderOutcomes],
+  'order.review_required': [topics.fraudReviews],
+  'inventory.insufficient': [topics.stockAlerts],
+};
+
+/** Every topic an order event of this type is written to, the full stream first. */
+export function topicsForOrderEvent(type: string): TopicName[] {
+  return [topics.orderEvents, ...(narrowTopicsByEventType[type] ?? [])];
+}

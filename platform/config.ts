@@ -168,6 +168,34 @@ export const envSchema = z.object({
   NOTIFICATION_MAX_ATTEMPTS: positiveInt()
     .default(8)
     .describe('Delivery attempts of a customer mail before giving up.'),
+  SAGA_STEP_ACTIVITIES: z
+    .enum(['local', 'remote'])
+    .default('local')
+    .describe(
+      'How new sagas run their database steps: local activities (measured faster) or regular (remote) ones, for comparison.',
+    ),
+
+  OUTBOX_BATCH_SIZE: positiveInt()
+    .max(10000)
+    .default(500)
+    .describe('Most outbox events the relay publishes to Kafka in one batch.'),
+  OUTBOX_POLL_INTERVAL_MS: positiveInt()
+    .default(1000)
+    .describe(
+      'How often the relay looks for unpublished events when no notification woke it (also how often a standby relay tries to take over).',
+    ),
+  OUTBOX_RETENTION_HOURS: positiveInt()
+    .default(24)
+    .describe(
+      'How long published events stay in the outbox (for inspection and replay) before they are pruned.',
+    ),
+  BRIDGE_METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(9464)
+    .describe("Port of the bridge worker's Prometheus metrics (relay lag); 0 picks a free port."),
 
   SHUTDOWN_GRACE_MS: positiveInt()
     .default(10000)
@@ -237,6 +265,13 @@ function toAppConfig(env: Env) {
     saga: {
       reviewTimeoutMs: env.ORDER_REVIEW_TIMEOUT_MINUTES * 60_000,
       notificationMaxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
+      stepActivities: env.SAGA_STEP_ACTIVITIES,
+    },
+    outbox: {
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      retentionMs: env.OUTBOX_RETENTION_HOURS * 3_600_000,
+      metricsPort: env.BRIDGE_METRICS_PORT,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
   };

@@ -1,12 +1,14 @@
 /**
- * The Kafka bridge worker: hosts publishOrderEvent on its own task queue with one long-lived idempotent
- * producer, and consumes inbound order commands (workers/command-consumer.ts). Scales out independently
- * of the order worker; command consumers share one consumer group, so each command is handled once.
+ * The Kafka bridge worker: relays the event outbox to Kafka (workers/outbox-relay.ts), exports the relay's
+ * lag as metrics, consumes inbound order commands (workers/command-consumer.ts), and hosts the legacy
+ * publishOrderEvent activity for sagas started before the outbox. Run several: one relay leads, the
+ * others stand by; command consumers share one consumer group, so each command is handled once.
  */
 import { Worker } from '@temporalio/worker';
 import { createEventPublishingActivities } from '../activities/event-publishing';
 import { topics } from '../contracts/topics';
 import type { AppConfig } from '../platform/config';
+import { createPool } from '../platform/database';
 import {
   closeLingeringSockets,
   createIdempotentProducer,
@@ -16,11 +18,23 @@ import {
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
 import { connectClient, connectWorker } from '../platform/temporal';
+import { createBridgeMetrics } from './bridge-metrics';
+import type { BridgeMetrics } from './bridge-metrics';
 import { createCommandConsumer } from './command-consumer';
+import { createOutboxRelay } from './outbox-relay';
+import type { OutboxRelay } from './outbox-relay';
 
-export function createBridgeWorker(config: AppConfig, logger: Logger): Service {
+export interface BridgeWorker extends Service {
+  relay: OutboxRelay;
+  metrics: BridgeMetrics;
+}
+
+export function createBridgeWorker(config: AppConfig, logger: Logger): BridgeWorker {
   const kafka = createKafka(config, logger, 'bridge');
   const producer = createIdempotentProducer(kafka);
+  const pool = createPool(config);
+  const relay = createOutboxRelay({ config, producer, logger });
+  const metrics = createBridgeMetrics(pool, relay, config.outbox.metricsPort, config.http.host, logger);
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let closeConnection: (() => Promise<void>) | undefined;
@@ -28,16 +42,20 @@ export function createBridgeWorker(config: AppConfig, logger: Logger): Service {
   let closeClient: (() => Promise<void>) | undefined;
 
   return {
+    relay,
+    metrics,
     async start() {
       await ensureTopics(kafka, config, Object.values(topics));
       await producer.connect();
+      await metrics.start();
+      await relay.start();
       const connection = await connectWorker(config);
       closeConnection = () => connection.close();
       worker = await Worker.create({
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.bridgeTaskQueue,
-        activities: createEventPublishingActivities(producer),
+        activities: createEventPublishingActivities(pool),
         shutdownGraceTime: config.shutdownGraceMs,
       });
       running = worker.run();
@@ -58,8 +76,11 @@ export function createBridgeWorker(config: AppConfig, logger: Logger): Service {
       await closeClient?.();
       await running?.catch(() => undefined);
       await closeConnection?.();
+      await relay.stop();
+      await metrics.stop();
       await producer.disconnect();
       closeLingeringSockets(kafka);
+      await pool.end();
     },
   };
 }

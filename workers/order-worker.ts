@@ -1,6 +1,6 @@
 /**
- * The order worker: hosts orderSaga and the domain activities (inventory, fraud, notification) on the
- * order task queue. Run as many as needed; they share nothing but Temporal and the database.
+ * The order worker: hosts orderSaga and its steps (inventory, fraud, notification, event recording) on
+ * the order task queue. Run as many as needed; they share nothing but Temporal and the database.
  */
 import { Worker } from '@temporalio/worker';
 import type { WorkerOptions } from '@temporalio/worker';
@@ -8,6 +8,7 @@ import nodemailer from 'nodemailer';
 import { createFraudActivities } from '../activities/fraud';
 import { createInventoryActivities } from '../activities/inventory';
 import { createNotificationActivities } from '../activities/notification';
+import { createOutboxActivities } from '../activities/outbox';
 import type { AppConfig } from '../platform/config';
 import { createPool, migrate } from '../platform/database';
 import type { Service } from '../platform/lifecycle';
@@ -46,6 +47,7 @@ export function createOrderWorker(
           ...createInventoryActivities(pool),
           ...createFraudActivities(pool, config.fraud),
           ...createNotificationActivities(pool, transport, config.mail.from),
+          ...createOutboxActivities(pool),
         },
         shutdownGraceTime: config.shutdownGraceMs,
       });

@@ -1,6 +1,8 @@
 /**
- * orderSaga: reserve → fraud check → (review) → commit → notify, mirroring every transition to Kafka.
- * Rejection, cancellation or a failed step runs the registered compensations in reverse.
+ * orderSaga: reserve → fraud check → (review) → commit → notify. Each step writes the events of its
+ * transition to the outbox in its own transaction (the bridge worker relays them to Kafka), so a saga
+ * never waits on Kafka. Rejection, cancellation or a failed step runs the registered compensations in
+ * reverse.
  */
 import {
   ActivityFailure,
@@ -9,15 +11,12 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
-  proxyActivities,
+  patched,
   setHandler,
 } from '@temporalio/workflow';
-import type { RetryPolicy } from '@temporalio/common';
 import { z } from 'zod';
-import type { FraudActivities } from '../activities/fraud';
-import type { InventoryActivities } from '../activities/inventory';
-import type { NotificationActivities } from '../activities/notification';
-import type { RejectionCode } from '../contracts/events';
+import { stampedOrderEvent } from '../contracts/events';
+import type { OrderEvent, OrderEventData, OrderEventType, RejectionCode } from '../contracts/events';
 import { InventoryFailureType } from '../contracts/inventory';
 import type { StockShortage } from '../contracts/inventory';
 import { NotificationKind } from '../contracts/notification';
@@ -25,39 +24,44 @@ import { CancellationRequest, OrderSagaInput, ReviewDecision } from '../contract
 import type { OrderSagaResult } from '../contracts/order-messages';
 import { cancellableStatuses, isSettled } from '../contracts/order-status';
 import { Compensations } from './compensations';
-import { createEventEmitter } from './event-emitter';
+import { EventSequence } from './event-sequence';
+import { legacyOrderSaga } from './legacy/order-saga-v1';
 import { cancelUpdate, decideReviewUpdate, statusQuery, waitForReservationUpdate } from './messages';
+import { DEFAULT_REVIEW_TIMEOUT_MS } from './saga-defaults';
 import { SagaState } from './saga-state';
+import { sagaSteps } from './saga-steps';
 
-export const DEFAULT_REVIEW_TIMEOUT_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_NOTIFICATION_ATTEMPTS = 8;
-export const DEFAULT_EVENTS_TASK_QUEUE = 'order-events';
+export { DEFAULT_NOTIFICATION_ATTEMPTS, DEFAULT_REVIEW_TIMEOUT_MS } from './saga-defaults';
+
+/** Marks histories of the outbox saga; histories without it replay through workflows/legacy/. */
+export const OUTBOX_SAGA_PATCH = 'outbox-saga';
 
 type Outcome =
   | { status: 'confirmed' }
   | { status: 'rejected'; code: RejectionCode; reason: string }
   | { status: 'cancelled'; reason: string; requestedBy: string };
 
-// Transient faults (database restart) are retried; a step still failing after this gives up and compensates.
-const domainRetry: RetryPolicy = {
-  initialInterval: '1s',
-  backoffCoefficient: 2,
-  maximumInterval: '30s',
-  maximumAttempts: 10,
-};
+/** A failure a step raised: regular activities wrap it in an ActivityFailure, local ones may not. */
+function stepFailure(err: unknown): unknown {
+  return err instanceof ActivityFailure && err.cause ? err.cause : err;
+}
 
 function shortagesOf(err: unknown): StockShortage[] | undefined {
-  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return undefined;
-  if (err.cause.type !== InventoryFailureType.insufficientStock) return undefined;
-  return err.cause.details?.[0] as StockShortage[];
+  const failure = stepFailure(err);
+  if (!(failure instanceof ApplicationFailure)) return undefined;
+  if (failure.type !== InventoryFailureType.insufficientStock) return undefined;
+  return failure.details?.[0] as StockShortage[];
 }
 
 function describe(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
+  const failure = stepFailure(err);
+  return failure instanceof Error ? failure.message : String(failure);
 }
 
 export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult> {
+  // Sagas started before the outbox replay the path they recorded; every new saga takes this one.
+  if (!patched(OUTBOX_SAGA_PATCH)) return legacyOrderSaga(input);
+
   const parsed = OrderSagaInput.safeParse(input);
   if (!parsed.success) {
     throw ApplicationFailure.create({
@@ -69,37 +73,25 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   const { order, options = {} } = parsed.data;
   const { orderId } = order;
   const reviewTimeoutMs = options.reviewTimeoutMs ?? DEFAULT_REVIEW_TIMEOUT_MS;
+  const money = { customerId: order.customerId, totalMinor: order.totalMinor, currency: order.currency };
 
   const saga = new SagaState(order);
   const compensations = new Compensations();
   const steps = new CancellationScope();
-  const emit = createEventEmitter(
-    orderId,
-    options.eventsTaskQueue ?? DEFAULT_EVENTS_TASK_QUEUE,
-    (sequence) => {
-      saga.state.eventsPublished = sequence;
-    },
-  );
-  // Short timeouts: a database transaction takes milliseconds, and a worker that died mid-activity
-  // should hand the retry to another worker quickly.
-  const domain = proxyActivities<InventoryActivities & FraudActivities>({
-    startToCloseTimeout: '10s',
-    retry: domainRetry,
+  const events = new EventSequence(orderId, (written) => {
+    saga.state.eventsPublished = written;
   });
-  // Compensation must eventually succeed: stock left reserved for a dead order is lost stock.
-  const undo = proxyActivities<InventoryActivities>({
-    startToCloseTimeout: '10s',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s' },
-  });
-  const { sendOrderNotification } = proxyActivities<NotificationActivities>({
-    startToCloseTimeout: '30s',
-    retry: {
-      initialInterval: '1s',
-      backoffCoefficient: 2,
-      maximumInterval: '60s',
-      maximumAttempts: options.notificationMaxAttempts ?? DEFAULT_NOTIFICATION_ATTEMPTS,
-    },
-  });
+  const step = sagaSteps(options);
+  /** The next event, complete: for transitions whose data the workflow already knows. */
+  const nextEvent = <T extends OrderEventType>(type: T, data: OrderEventData<T>): OrderEvent =>
+    stampedOrderEvent(events.peek(), type, data);
+  /** Writes events of a transition that has no database change of its own. Never cut short. */
+  const record = async (summary: string, ...written: OrderEvent[]) => {
+    await CancellationScope.nonCancellable(() =>
+      step.recordOrderEvents.executeWithOptions({ summary }, [written]),
+    );
+    events.advance(written.length);
+  };
 
   let reviewDecision: ReviewDecision | undefined;
 
@@ -152,55 +144,51 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   });
 
   async function runSteps(): Promise<Outcome> {
-    await emit('order.created', {
-      orderId,
-      customerId: order.customerId,
-      lines: order.lines.map(({ sku, quantity, unitPriceMinor }) => ({ sku, quantity, unitPriceMinor })),
-      totalMinor: order.totalMinor,
-      currency: order.currency,
-      placedAt: order.placedAt,
-    });
-
     saga.transition('reserving');
     compensations.add('release inventory', async () => {
-      const released = await undo.releaseInventory.executeWithOptions(
+      const released = await step.releaseInventory.executeWithOptions(
         { summary: 'release the reservation' },
-        [orderId],
+        [orderId, events.peek()],
       );
       saga.state.reservation = released;
-      if (released.lines.length > 0) await emit('inventory.released', { orderId, lines: released.lines });
+      // Lines on a released reservation mean this saga's release gave stock back and wrote the event.
+      if (released.status === 'released' && released.lines.length > 0) events.advance();
     });
+    // The database steps run to the end once started (milliseconds): a cancellation takes effect right
+    // after, so the events a step wrote and the saga's numbering never disagree.
     try {
       const lines = order.lines.map(({ sku, quantity }) => ({ sku, quantity }));
-      saga.state.reservation = await domain.reserveInventory.executeWithOptions(
-        { summary: `reserve ${lines.map((l) => `${l.quantity}× ${l.sku}`).join(', ')}` },
-        [{ orderId, lines }],
+      const created = nextEvent('order.created', {
+        orderId,
+        ...money,
+        lines: order.lines.map(({ sku, quantity, unitPriceMinor }) => ({ sku, quantity, unitPriceMinor })),
+        placedAt: order.placedAt,
+      });
+      saga.state.reservation = await CancellationScope.nonCancellable(() =>
+        step.reserveInventory.executeWithOptions(
+          { summary: `reserve ${lines.map((l) => `${l.quantity}× ${l.sku}`).join(', ')}` },
+          [{ orderId, lines, events: { created, outcome: events.peek(2) } }],
+        ),
       );
+      events.advance(2);
     } catch (err) {
       const shortages = shortagesOf(err);
       if (!shortages) throw err;
+      events.advance(2);
       saga.state.shortages = shortages;
-      await emit('inventory.insufficient', { orderId, shortages });
       return {
         status: 'rejected',
         code: 'insufficient_stock',
         reason: `insufficient stock for ${shortages.map((s) => s.sku).join(', ')}`,
       };
     }
-    await emit('inventory.reserved', { orderId, lines: saga.state.reservation.lines });
 
     saga.transition('assessing_fraud');
-    const fraud = await domain.assessFraud.executeWithOptions({ summary: 'score the order for fraud' }, [
-      order,
-    ]);
+    const fraud = await CancellationScope.nonCancellable(() =>
+      step.assessFraud.executeWithOptions({ summary: 'score the order for fraud' }, [order, events.peek()]),
+    );
+    events.advance();
     saga.state.fraud = fraud;
-    saga.recordFraudDecision(fraud.decision);
-    await emit('fraud.assessed', {
-      orderId,
-      decision: fraud.decision,
-      score: fraud.score,
-      reasons: fraud.reasons,
-    });
     if (fraud.decision === 'reject') {
       return {
         status: 'rejected',
@@ -212,15 +200,18 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     if (fraud.decision === 'review') {
       const deadline = new Date(Date.now() + reviewTimeoutMs).toISOString();
       saga.transition('awaiting_review', `decision due by ${deadline}`);
-      await emit('order.review_required', {
-        orderId,
-        customerId: order.customerId,
-        totalMinor: order.totalMinor,
-        currency: order.currency,
-        score: fraud.score,
-        reasons: fraud.reasons,
-        reviewDeadline: deadline,
-      });
+      await record(
+        'record order.review_required',
+        nextEvent('order.review_required', {
+          orderId,
+          ...money,
+          score: fraud.score,
+          reasons: fraud.reasons,
+          reviewDeadline: deadline,
+        }),
+      );
+      // The one wait an operator looks for: held orders are found by status in the Temporal UI.
+      saga.publishSearchAttributes();
       const decided = await condition(() => reviewDecision !== undefined, reviewTimeoutMs);
       const decision: ReviewDecision =
         decided && reviewDecision
@@ -228,7 +219,10 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
           : { decision: 'reject', reviewer: 'system', note: `no decision within ${reviewTimeoutMs} ms` };
       saga.state.review = { ...decision, decidedAt: new Date().toISOString() };
       saga.refreshDetails();
-      await emit('order.review_decided', { orderId, ...decision, timedOut: !decided });
+      await record(
+        `record order.review_decided (${decision.decision})`,
+        nextEvent('order.review_decided', { orderId, ...decision, timedOut: !decided }),
+      );
       if (decision.decision === 'reject') {
         return decided
           ? {
@@ -240,12 +234,16 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       }
     }
 
-    // A cancellation accepted while the last event was being published wins over confirmation.
+    // A cancellation accepted while the review decision was being recorded wins over confirmation.
     if (saga.state.cancellation) return cancelledOutcome();
     saga.transition('confirming');
     saga.state.reservation = await CancellationScope.nonCancellable(() =>
-      domain.commitInventory.executeWithOptions({ summary: 'commit the reservation' }, [orderId]),
+      step.commitInventory.executeWithOptions({ summary: 'commit the reservation' }, [
+        orderId,
+        [nextEvent('order.confirmed', { orderId, ...money })],
+      ]),
     );
+    events.advance();
     return { status: 'confirmed' };
   }
 
@@ -263,25 +261,23 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     if (outcome.status !== 'confirmed') {
       saga.transition('compensating', outcome.reason);
       saga.state.compensations = await compensations.runAll();
-    }
-    const money = { customerId: order.customerId, totalMinor: order.totalMinor, currency: order.currency };
-    if (outcome.status === 'confirmed') {
-      saga.transition('confirmed');
-      await emit('order.confirmed', { orderId, ...money });
-    } else if (outcome.status === 'cancelled') {
       saga.state.reason = outcome.reason;
-      saga.transition('cancelled', outcome.reason);
-      await emit('order.cancelled', {
-        orderId,
-        ...money,
-        reason: outcome.reason,
-        requestedBy: outcome.requestedBy,
-      });
+      saga.transition(outcome.status, outcome.reason);
+      await record(
+        `record order.${outcome.status}`,
+        outcome.status === 'cancelled'
+          ? nextEvent('order.cancelled', {
+              orderId,
+              ...money,
+              reason: outcome.reason,
+              requestedBy: outcome.requestedBy,
+            })
+          : nextEvent('order.rejected', { orderId, ...money, code: outcome.code, reason: outcome.reason }),
+      );
     } else {
-      saga.state.reason = outcome.reason;
-      saga.transition('rejected', outcome.reason);
-      await emit('order.rejected', { orderId, ...money, code: outcome.code, reason: outcome.reason });
+      saga.transition('confirmed');
     }
+    saga.publishSearchAttributes();
 
     const kind = NotificationKind[outcome.status];
     const customerReason =
@@ -293,15 +289,18 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
             : 'we could not verify the order'
           : undefined;
     try {
-      const sent = await sendOrderNotification.executeWithOptions({ summary: `mail the customer: ${kind}` }, [
-        { kind, order, ...(customerReason ? { reason: customerReason } : {}) },
+      await step.sendOrderNotification.executeWithOptions({ summary: `mail the customer: ${kind}` }, [
+        { kind, order, ...(customerReason ? { reason: customerReason } : {}), sentEvent: events.peek() },
       ]);
+      events.advance();
       saga.state.notification = { kind, outcome: 'sent' };
-      await emit('notification.sent', { orderId, kind, channel: 'email', messageId: sent.messageId });
     } catch (err) {
       // The outcome stands: a mail that cannot be delivered never un-confirms an order.
       saga.state.notification = { kind, outcome: 'failed', detail: describe(err) };
-      await emit('notification.failed', { orderId, kind, channel: 'email', error: describe(err) });
+      await record(
+        'record notification.failed',
+        nextEvent('notification.failed', { orderId, kind, channel: 'email', error: describe(err) }),
+      );
     }
     saga.refreshDetails();
 

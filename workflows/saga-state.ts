@@ -4,7 +4,7 @@ import type { OrderState } from '../contracts/order-state';
 import type { OrderStatus } from '../contracts/order-status';
 import type { PricedOrder } from '../contracts/order';
 import { formatMoney } from '../contracts/order';
-import { CustomerIdKey, FraudDecisionKey, OrderStatusKey, OrderTotalKey } from './search-attributes';
+import { FraudDecisionKey, OrderStatusKey } from './search-attributes';
 
 const stepDescriptions: Record<OrderStatus, string> = {
   received: 'Order received',
@@ -21,6 +21,7 @@ const stepDescriptions: Record<OrderStatus, string> = {
 export class SagaState {
   readonly state: OrderState;
 
+  /** The client sets the first search attributes (status received, customer, total) at start. */
   constructor(order: PricedOrder) {
     this.state = {
       orderId: order.orderId,
@@ -30,10 +31,6 @@ export class SagaState {
       eventsPublished: 0,
       timeline: [],
     };
-    upsertSearchAttributes([
-      { key: CustomerIdKey, value: order.customerId },
-      { key: OrderTotalKey, value: order.totalMinor / 100 },
-    ]);
     this.transition('received');
   }
 
@@ -41,16 +38,24 @@ export class SagaState {
     return this.state.status;
   }
 
-  /** Records a transition everywhere an operator or client can see it. */
+  /**
+   * Records a transition in the status query, the timeline and the UI's current details. Search
+   * attributes follow only through `publishSearchAttributes`: each upsert is a visibility write, and the
+   * steps between two waits take milliseconds, so nobody could filter on them anyway.
+   */
   transition(status: OrderStatus, note?: string): void {
     this.state.status = status;
     this.state.timeline.push({ status, at: new Date().toISOString(), ...(note ? { note } : {}) });
-    upsertSearchAttributes([{ key: OrderStatusKey, value: status }]);
     this.refreshDetails(note);
   }
 
-  recordFraudDecision(decision: string): void {
-    upsertSearchAttributes([{ key: FraudDecisionKey, value: decision }]);
+  /** One upsert with what an operator filters on: where the order waits (review) or how it ended. */
+  publishSearchAttributes(): void {
+    const { status, fraud } = this.state;
+    upsertSearchAttributes([
+      { key: OrderStatusKey, value: status },
+      ...(fraud ? [{ key: FraudDecisionKey, value: fraud.decision }] : []),
+    ]);
   }
 
   refreshDetails(note?: string): void {

@@ -55,6 +55,12 @@ temporal_start() {
     --dynamic-config-value frontend.enableExecuteMultiOperation=true
     --dynamic-config-value frontend.enableUpdateWorkflowExecution=true
     --dynamic-config-value frontend.enableUpdateWorkflowExecutionAsyncAccepted=true
+    # The dev server keeps everything in one SQLite file behind a single connection, so every write waits
+    # for an fsync. A write-ahead log with synchronous=NORMAL fsyncs at checkpoints instead: measured 2.3x
+    # (1 activity) to 4.4x (9 activities) the workflows per second on 2 cores. The trade: a process crash
+    # loses nothing, an OS crash or power cut may lose the last commits (this is a development server).
+    --sqlite-pragma journal_mode=wal
+    --sqlite-pragma synchronous=normal
   )
   local sa
   for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done

@@ -88,6 +88,8 @@ export async function startSagaHarness(options: HarnessOptions = {}): Promise<Sa
     ...base,
     // Each harness's command consumer reads only commands sent after it started.
     kafka: { ...base.kafka, commandsGroupId: await freshCommandsGroup() },
+    // Several bridges may run at once (test files, a running `npm start`): each takes a free port.
+    outbox: { ...base.outbox, metricsPort: 0 },
     temporal: {
       ...base.temporal,
       orderTaskQueue: `orders-test-${suffix}`,

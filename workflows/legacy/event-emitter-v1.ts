@@ -1,12 +1,12 @@
-/**
+/** FROZEN copy for sagas started before the outbox (see order-saga-v1.ts).
  * Mirrors saga transitions to Kafka through the bridge worker. Each publish is awaited (so one order's
  * events keep their order), never cancelled (so a cancellation cannot lose an event), and retried
  * without limit (so a Kafka outage delays events instead of dropping them).
  */
 import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { EventPublishingActivities } from '../activities/event-publishing';
-import { EVENT_SOURCE, orderEventId } from '../contracts/events';
-import type { OrderEvent, OrderEventData, OrderEventType } from '../contracts/events';
+import type { EventPublishingActivities } from '../../activities/event-publishing';
+import { EVENT_SOURCE, orderEventId } from '../../contracts/events';
+import type { OrderEvent, OrderEventData, OrderEventType } from '../../contracts/events';
 
 export type Emit = <T extends OrderEventType>(type: T, data: OrderEventData<T>) => Promise<void>;
 

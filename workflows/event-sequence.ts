@@ -1,0 +1,36 @@
+/**
+ * The saga's event numbering. The workflow decides every event's id, sequence and time; the step that
+ * writes the event to the outbox (in its own transaction) receives the stamp, and the sequence moves on
+ * only once the step's recorded result says the event was written, so sequences stay contiguous.
+ */
+import { workflowInfo } from '@temporalio/workflow';
+import { orderEventId } from '../contracts/events';
+import type { EventStamp } from '../contracts/events';
+
+export class EventSequence {
+  private last = 0;
+  private readonly workflowId = workflowInfo().workflowId;
+
+  constructor(
+    private readonly orderId: string,
+    private readonly onWritten: (written: number) => void,
+  ) {}
+
+  /** The stamp of the event `ahead` places after the last one written (1 = the next one). */
+  peek(ahead = 1): EventStamp {
+    const sequence = this.last + ahead;
+    return {
+      id: orderEventId(this.workflowId, sequence),
+      subject: this.orderId,
+      sequence,
+      // Workflow time: the same on every replay.
+      time: new Date().toISOString(),
+    };
+  }
+
+  /** Marks the next `count` stamps as written by a step that returned. */
+  advance(count = 1): void {
+    this.last += count;
+    this.onWritten(this.last);
+  }
+}
