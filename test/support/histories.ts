@@ -21,12 +21,17 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   writeFileSync(path.join(historiesDir, `${name}.json`), json);
 }
 
-export function loadHistories(): { name: string; history: unknown }[] {
-  return readdirSync(historiesDir)
+/**
+ * Recorded histories of one saga generation: the current one (top folder) or an earlier one kept in a
+ * sub-folder (`before-outbox/`: sagas started before the outbox must still replay).
+ */
+export function loadHistories(generation = ''): { name: string; history: unknown }[] {
+  const dir = path.join(historiesDir, generation);
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => ({
       name: f.replace(/\.json$/, ''),
-      history: JSON.parse(readFileSync(path.join(historiesDir, f), 'utf8')) as unknown,
+      history: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as unknown,
     }));
 }
