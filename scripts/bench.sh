@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm run bench [orders]`: benchmarks against the real local stack; they print figures, they assert nothing.
+# `npm run bench [-- options]` (`npm run bench -- --help`): the saga benchmark against the real local
+# stack, started as `npm start` starts it. It prints figures; it asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec bash scripts/with-stack.sh npx tsx bench/saga-throughput.ts "$@"
+exec bash scripts/with-stack.sh npx tsx bench/main.ts "$@"

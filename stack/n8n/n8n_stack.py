@@ -1,6 +1,8 @@
 """Helpers for stack/servers/n8n.sh that need more than curl.
 
   groups-ready PORT GROUP...      exit 0 when every Kafka consumer group is Stable with a member
+  ensure-topics PORT WORKFLOW...  create the topics the workflows' Kafka triggers read, if missing;
+                                  print the ones it created
   api-key URL EMAIL               log in to n8n as the owner (password in N8N_OWNER_PASSWORD),
                                   create a public API key and print it
 
@@ -16,9 +18,9 @@ import sys
 import urllib.request
 
 
-def _kafka_request(port, api_key, version, body):
+def _kafka_request(port, api_key, version, body, timeout=3):
     header = struct.pack(">hhih", api_key, version, 1, 5) + b"stack"
-    with socket.create_connection(("127.0.0.1", port), timeout=3) as s:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall(struct.pack(">i", len(header) + len(body)) + header + body)
 
         def read(n):
@@ -78,6 +80,52 @@ def groups_ready(port, groups):
     return all(ready.get(g, False) for g in groups)
 
 
+def trigger_topics(workflow_files):
+    """The topics the Kafka Trigger nodes of these n8n workflow files subscribe to, in file order."""
+    found = []
+    for path in workflow_files:
+        with open(path, encoding="utf-8") as f:
+            workflow = json.load(f)
+        for node in workflow.get("nodes", []):
+            if node.get("type") != "n8n-nodes-base.kafkaTrigger":
+                continue
+            topic = node.get("parameters", {}).get("topic", "")
+            if not topic or topic.startswith("="):
+                raise ValueError(f"{path}: node {node.get('name')!r} has no fixed topic ({topic!r})")
+            if topic not in found:
+                found.append(topic)
+    return found
+
+
+_TOPIC_ALREADY_EXISTS = 36
+
+
+def ensure_topics(port, topics):
+    """CreateTopics v4 with the broker's defaults (partitions, replication), as auto-creation would use.
+
+    A trigger that subscribes before its topic exists depends on the broker creating topics on demand;
+    creating them first works whatever auto.create.topics.enable says. Returns the topics created.
+    """
+    timeout_ms = 15000
+    body = struct.pack(">i", len(topics))
+    for t in topics:
+        # num_partitions and replication_factor -1 (broker defaults), no assignments, no configs.
+        body += struct.pack(">h", len(t)) + t.encode() + struct.pack(">ihii", -1, -1, 0, 0)
+    body += struct.pack(">ib", timeout_ms, 0)  # timeout, validate_only = false
+    r = _Reader(_kafka_request(port, 19, 4, body, timeout=timeout_ms / 1000 + 5))
+    r.take(">i")  # throttle time
+    created, failed = [], []
+    for _ in range(r.take(">i")):
+        name, error, message = r.string(), r.take(">h"), r.string()
+        if error == 0:
+            created.append(name)
+        elif error != _TOPIC_ALREADY_EXISTS:
+            failed.append(f"{name}: error {error} {message}".rstrip())
+    if failed:
+        raise RuntimeError("could not create " + "; ".join(failed))
+    return created
+
+
 def api_key(url, email, password):
     """n8n's public API takes an API key; keys are created by a logged-in user over the REST API."""
     jar = http.cookiejar.CookieJar()
@@ -100,6 +148,10 @@ def api_key(url, email, password):
 def main(argv):
     if len(argv) >= 3 and argv[1] == "groups-ready":
         return 0 if groups_ready(int(argv[2]), argv[3:]) else 1
+    if len(argv) >= 4 and argv[1] == "ensure-topics":
+        for topic in ensure_topics(int(argv[2]), trigger_topics(argv[3:])):
+            print(topic)
+        return 0
     if len(argv) == 4 and argv[1] == "api-key":
         api_key(argv[2], argv[3], os.environ["N8N_OWNER_PASSWORD"])
         return 0

@@ -241,6 +241,14 @@ n8n_start() {
     [ "$SECONDS" -lt "$deadline" ] || die "n8n: Kafka on 127.0.0.1:$KAFKA_PORT does not answer; start it with stack/up"
     sleep 1
   done
+  # The bridge worker creates every topic of contracts/topics.ts, but n8n may start before it: create
+  # the topics the triggers read (taken from the workflows themselves) so none subscribes to a missing one.
+  local created
+  until created="$(_n8n_ensure_topics)"; do
+    [ "$SECONDS" -lt "$deadline" ] || die "n8n: could not create the topics its Kafka triggers read"
+    sleep 1
+  done
+  [ -z "$created" ] || log "n8n: created Kafka topic(s) ${created//$'\n'/ }"
   _n8n_import
   log "n8n: starting on http://127.0.0.1:$N8N_PORT"
   # Tells n8n_setup that this very `up` started it ($$ is the same in its subshells).
@@ -263,6 +271,10 @@ _n8n_api_ok() {
 _n8n_groups_ready() {
   # shellcheck disable=SC2046  # one argument per group id
   python3 "$STACK_SRC/n8n/n8n_stack.py" groups-ready "$KAFKA_PORT" $(_n8n_groups)
+}
+
+_n8n_ensure_topics() {
+  python3 "$STACK_SRC/n8n/n8n_stack.py" ensure-topics "$KAFKA_PORT" "$N8N_WORKFLOWS_SRC"/*.json
 }
 
 _n8n_restart() {

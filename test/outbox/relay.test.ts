@@ -164,8 +164,9 @@ function startBridgeProcess(): ChildProcess {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  stoppers.push(async () => {
+  stoppers.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    return Promise.resolve();
   });
   return child;
 }

@@ -1,16 +1,20 @@
 /**
  * What the n8n end-to-end tests need around the real n8n of the local stack: bringing it up with the
- * tests' settings, a receiver for the workflows' HTTP calls, a reader of the commands topic, and n8n's
- * execution list (public API) to wait on and to explain failures with.
+ * tests' settings, a receiver for the workflows' HTTP calls, a reader of the commands topic, a producer
+ * that writes events where the outbox relay does, the shipped workflow files, and n8n's execution list
+ * (public API) to wait on and to explain failures with.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import path from 'node:path';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import { z } from 'zod';
 import { OrderCommand } from '../../contracts/commands';
-import { topics } from '../../contracts/topics';
+import type { OrderEvent } from '../../contracts/events';
+import { topics, topicsForOrderEvent } from '../../contracts/topics';
+import { cloudEventMessage } from '../../platform/cloud-event-message';
 import { TopicCollector } from './topic-collector';
 
 const root = path.resolve(__dirname, '../..');
@@ -21,6 +25,96 @@ export const n8nWorkflows = {
   orderNotifications: 'FcOrderNotify001',
   stockAlert: 'FcStockAlert0001',
 } as const;
+
+/**
+ * Writes an order event as the outbox relay does: the very same message (key = order id, same id and
+ * headers) to every topic of `topicsForOrderEvent`, i.e. the full stream and the narrow topic, if any,
+ * that n8n's triggers read. Sending an event the saga already wrote is an at-least-once redelivery.
+ */
+export async function publishLikeRelay(producer: Producer, event: OrderEvent): Promise<void> {
+  const message = cloudEventMessage(event);
+  await producer.sendBatch({
+    acks: -1,
+    topicMessages: topicsForOrderEvent(event.type).map((topic) => ({ topic, messages: [message] })),
+  });
+}
+
+const workflowsDir = path.join(root, 'n8n');
+
+/** The parts of an n8n workflow file the tests read: its Kafka triggers and what its filters accept. */
+const WorkflowFile = z.object({
+  id: z.string(),
+  nodes: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      parameters: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  connections: z.record(
+    z.string(),
+    z.object({ main: z.array(z.array(z.object({ node: z.string() })).nullable()) }),
+  ),
+});
+const KafkaTriggerParameters = z.object({ topic: z.string() });
+const FilterParameters = z.object({
+  conditions: z.object({
+    combinator: z.enum(['and', 'or']),
+    conditions: z.array(
+      z.object({
+        leftValue: z.unknown(),
+        rightValue: z.unknown(),
+        operator: z.object({ type: z.string(), operation: z.string() }),
+      }),
+    ),
+  }),
+});
+
+export interface ShippedWorkflow {
+  file: string;
+  id: string;
+  /** The topic of each Kafka Trigger node. */
+  triggerTopics: string[];
+  /** Event types the filter right after the trigger lets through (`$json.type` equals …). */
+  acceptedEventTypes: string[];
+}
+
+/** Reads every workflow file in n8n/ (what the stack imports), so a new workflow is checked too. */
+export function shippedWorkflows(): ShippedWorkflow[] {
+  return readdirSync(workflowsDir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const workflow = WorkflowFile.parse(JSON.parse(readFileSync(path.join(workflowsDir, file), 'utf8')));
+      const triggers = workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.kafkaTrigger');
+      const nextNodes = triggers.flatMap((t) =>
+        (workflow.connections[t.name]?.main ?? []).flatMap((outputs) => outputs ?? []).map((c) => c.node),
+      );
+      const filters = workflow.nodes.filter(
+        (n) => nextNodes.includes(n.name) && n.type === 'n8n-nodes-base.filter',
+      );
+      return {
+        file,
+        id: workflow.id,
+        triggerTopics: triggers.map((t) => KafkaTriggerParameters.parse(t.parameters).topic),
+        acceptedEventTypes: filters.flatMap((f) => acceptedEventTypes(FilterParameters.parse(f.parameters))),
+      };
+    });
+}
+
+/** The types a filter's `$json.type equals …` conditions accept; under `and`, two of them accept none. */
+function acceptedEventTypes({ conditions }: z.infer<typeof FilterParameters>): string[] {
+  const types = conditions.conditions
+    .filter(
+      (c) =>
+        c.leftValue === '={{ $json.type }}' &&
+        c.operator.type === 'string' &&
+        c.operator.operation === 'equals' &&
+        typeof c.rightValue === 'string',
+    )
+    .map((c) => c.rightValue as string);
+  return conditions.combinator === 'and' && types.length > 1 ? [] : types;
+}
 
 /**
  * Runs `stack/up n8n` (required: it fails when n8n cannot be installed or started) with the given
