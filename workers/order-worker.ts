@@ -12,6 +12,8 @@ import { createOutboxActivities } from '../activities/outbox';
 import type { AppConfig } from '../platform/config';
 import { createPool, migrate } from '../platform/database';
 import type { Service } from '../platform/lifecycle';
+import { buildWorkflowBundle } from './workflow-bundle';
+import type { BuiltBundle } from './workflow-bundle';
 import type { Logger } from '../platform/logger';
 import { connectWorker } from '../platform/temporal';
 
@@ -26,23 +28,26 @@ export function createOrderWorker(
   options: OrderWorkerOptions = {},
 ): Service {
   const pool = createPool(config);
-  const transport = nodemailer.createTransport(config.mail.smtpUrl);
+  // Pooled: one SMTP session carries many mails instead of a connect and handshake per mail.
+  const transport = nodemailer.createTransport({ url: config.mail.smtpUrl, pool: true, maxConnections: 4 });
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let closeConnection: (() => Promise<void>) | undefined;
+  let bundle: BuiltBundle | undefined;
 
   return {
     async start() {
       await migrate(pool, logger);
+      const workflowBundle = options.workflowBundle ?? {
+        codePath: (bundle = await buildWorkflowBundle()).codePath,
+      };
       const connection = await connectWorker(config);
       closeConnection = () => connection.close();
       worker = await Worker.create({
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.orderTaskQueue,
-        ...(options.workflowBundle
-          ? { workflowBundle: options.workflowBundle }
-          : { workflowsPath: require.resolve('../workflows') }),
+        workflowBundle,
         activities: {
           ...createInventoryActivities(pool),
           ...createFraudActivities(pool, config.fraud),
@@ -61,6 +66,7 @@ export function createOrderWorker(
       await closeConnection?.();
       transport.close();
       await pool.end();
+      await bundle?.remove();
     },
   };
 }

@@ -61,6 +61,10 @@ temporal_start() {
     # loses nothing, an OS crash or power cut may lose the last commits (this is a development server).
     --sqlite-pragma journal_mode=wal
     --sqlite-pragma synchronous=normal
+    # An activity scheduled by a workflow task goes straight back to the worker that completed the task
+    # when it has a free slot (eager dispatch), instead of through the task queue: one round trip less
+    # per activity. Off by default on this server version.
+    --dynamic-config-value system.enableActivityEagerExecution=true
   )
   local sa
   for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
