@@ -1,11 +1,29 @@
-// Tests talk to the real local stack; globalSetup brings it up (or fails naming the server that did not answer).
-/** @type {import('jest').Config} */
-module.exports = {
+// Two tiers. `unit` needs no server (pure functions, and workflows on Temporal's time-skipping test server
+// with fake steps, which each test file starts itself), so `npm run test:unit` runs it without the local
+// stack. `stack` talks to the real servers; its globalSetup brings the stack up (or fails naming the
+// server that did not answer), and only when at least one of its tests is selected.
+/** Folders of the unit tier: nothing in them may reach a server it did not start. */
+const unitFolders = ['<rootDir>/test/unit/', '<rootDir>/test/workflows/'];
+
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', roots: unitFolders },
+    {
+      ...shared,
+      displayName: 'stack',
+      roots: ['<rootDir>/test'],
+      testPathIgnorePatterns: ['/node_modules/', ...unitFolders],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+    },
+  ],
+  // Global only (Jest 29 has no per-project timeout): the stack tier's saga tests need it.
   testTimeout: 60_000,
   verbose: true,
   // After the Kafka outage test restarts the broker, kafkajs keeps internal timers alive past every

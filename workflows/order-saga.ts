@@ -114,6 +114,12 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       validator: (request) => {
         CancellationRequest.parse(request);
         if (saga.state.cancellation) throw new Error(`order ${orderId} is already being cancelled`);
+        // A decision accepted in the same workflow task has already settled the order's fate.
+        if (reviewDecision) {
+          throw new Error(
+            `order ${orderId} has a review decision (${reviewDecision.decision} by ${reviewDecision.reviewer}) being applied and can no longer be cancelled`,
+          );
+        }
         if (!cancellableStatuses.includes(saga.status)) {
           throw new Error(`order ${orderId} is ${saga.status} and can no longer be cancelled`);
         }
@@ -130,7 +136,16 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     {
       validator: (decision) => {
         ReviewDecision.parse(decision);
-        if (saga.status !== 'awaiting_review' || reviewDecision || saga.state.cancellation) {
+        const { cancellation } = saga.state;
+        if (cancellation) {
+          throw new Error(
+            `order ${orderId} is being cancelled (${cancellation.reason}, by ${cancellation.requestedBy}) and can no longer be reviewed`,
+          );
+        }
+        if (reviewDecision) {
+          throw new Error(`order ${orderId} already has a review decision (${reviewDecision.decision})`);
+        }
+        if (saga.status !== 'awaiting_review') {
           throw new Error(`order ${orderId} is ${saga.status}, not awaiting a review decision`);
         }
       },
