@@ -5,3 +5,4 @@ export type { NotificationActivities } from './notification';
 export type { EventPublishingActivities } from './event-publishing';
 export type { NotificationRequest } from './notification-mail';
 export type { OutboxActivities } from './outbox';
+export type { OrderIntakeActivities } from './order-intake';

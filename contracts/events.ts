@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { FraudDecision, FraudReason } from './fraud';
 import { ReservationLine, StockShortage } from './inventory';
+import { EVENT_SOURCE } from './event-stamp';
 import { CurrencyCode, MinorUnits, Sku } from './order';
 
 const orderRef = { orderId: z.string() };
@@ -86,8 +87,6 @@ export type OrderEventType = keyof typeof orderEventData;
 export const orderEventTypes = Object.keys(orderEventData) as OrderEventType[];
 export type OrderEventData<T extends OrderEventType> = z.infer<(typeof orderEventData)[T]>;
 
-export const EVENT_SOURCE = '/fusioncommerce/order-saga';
-
 const envelopeFields = {
   specversion: z.literal('1.0'),
   id: z.string().min(1),
@@ -120,42 +119,8 @@ export type OrderEvent = {
   };
 }[OrderEventType];
 
-/** Deterministic id: the same workflow and sequence always give the same id. */
-export function orderEventId(workflowId: string, sequence: number): string {
-  return `${workflowId}:${sequence}`;
-}
-
-/**
- * What the workflow decides about an event before a step writes it: its id, sequence and time. A step
- * whose outcome picks the event's data (the reservation, the fraud score) receives a stamp and builds the
- * event with `stampedOrderEvent`; the step's recorded result tells a replay which event was written.
- */
-export const EventStamp = z.object({
-  id: z.string().min(1),
-  subject: z.string().min(1),
-  sequence: z.number().int().positive(),
-  time: z.iso.datetime(),
-});
-export type EventStamp = z.infer<typeof EventStamp>;
-
-/** The one way every order event is put together, in the workflow and in the steps alike. */
-export function stampedOrderEvent<T extends OrderEventType>(
-  stamp: EventStamp,
-  type: T,
-  data: OrderEventData<T>,
-): OrderEvent {
-  return {
-    specversion: '1.0',
-    id: stamp.id,
-    source: EVENT_SOURCE,
-    type,
-    subject: stamp.subject,
-    time: stamp.time,
-    datacontenttype: 'application/json',
-    sequence: stamp.sequence,
-    data,
-  } as OrderEvent;
-}
+export { EVENT_SOURCE, orderEventId, stampedOrderEvent } from './event-stamp';
+export type { EventStamp } from './event-stamp';
 
 /** Catalog events (not part of a saga), keyed by SKU. */
 export const ProductCreated = z.object({

@@ -28,10 +28,4 @@ export const ReserveInventoryRequest = z.object({
 });
 export type ReserveInventoryRequest = z.infer<typeof ReserveInventoryRequest>;
 
-/** ApplicationFailure types the inventory activities raise for business outcomes (never retried). */
-export const InventoryFailureType = {
-  insufficientStock: 'InsufficientStock',
-  reservationReleased: 'ReservationReleased',
-  reservationCommitted: 'ReservationCommitted',
-  reservationMissing: 'ReservationMissing',
-} as const;
+export { InventoryFailureType } from './inventory-failures';

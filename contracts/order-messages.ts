@@ -1,19 +1,20 @@
 /** Messages an operator, n8n or the API sends to a running saga, and the saga's input and result. */
 import { z } from 'zod';
 import { PricedOrder } from './order';
+import { messageLimits } from './order-message-limits';
 import { OrderStatus } from './order-status';
 
-const Actor = z.string().min(1).max(100);
+const Actor = z.string().min(1).max(messageLimits.actor);
 
 export const ReviewDecision = z.object({
   decision: z.enum(['approve', 'reject']),
   reviewer: Actor,
-  note: z.string().max(1000).optional(),
+  note: z.string().max(messageLimits.note).optional(),
 });
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 
 export const CancellationRequest = z.object({
-  reason: z.string().min(1).max(500),
+  reason: z.string().min(1).max(messageLimits.reason),
   requestedBy: Actor,
 });
 export type CancellationRequest = z.infer<typeof CancellationRequest>;

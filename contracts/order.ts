@@ -1,5 +1,6 @@
 /** Orders as they cross boundaries: what a storefront submits, and the priced order the saga runs on. */
 import { z } from 'zod';
+import { formatMoney } from './money';
 
 export const Sku = z
   .string()
@@ -80,9 +81,7 @@ export type PricedLine = z.infer<typeof PricedLine>;
 export type PricedOrder = z.infer<typeof PricedOrder>;
 
 /** Renders minor units for people: 12345 EUR → "123.45 EUR". */
-export function formatMoney(minor: number, currency: string): string {
-  return `${(minor / 100).toFixed(2)} ${currency}`;
-}
+export { formatMoney } from './money';
 
 /** One line naming the order for people: the workflow's static summary in the Temporal UI. */
 export function orderSummary(

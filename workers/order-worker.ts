@@ -8,6 +8,7 @@ import nodemailer from 'nodemailer';
 import { createFraudActivities } from '../activities/fraud';
 import { createInventoryActivities } from '../activities/inventory';
 import { createNotificationActivities } from '../activities/notification';
+import { createOrderIntakeActivities } from '../activities/order-intake';
 import { createOutboxActivities } from '../activities/outbox';
 import type { AppConfig } from '../platform/config';
 import { createPool, migrate } from '../platform/database';
@@ -53,6 +54,7 @@ export function createOrderWorker(
           ...createFraudActivities(pool, config.fraud),
           ...createNotificationActivities(pool, transport, config.mail.from),
           ...createOutboxActivities(pool),
+          ...createOrderIntakeActivities(),
         },
         shutdownGraceTime: config.shutdownGraceMs,
       });

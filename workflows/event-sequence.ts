@@ -4,8 +4,8 @@
  * only once the step's recorded result says the event was written, so sequences stay contiguous.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import { orderEventId } from '../contracts/events';
-import type { EventStamp } from '../contracts/events';
+import { orderEventId } from '../contracts/event-stamp';
+import type { EventStamp } from '../contracts/event-stamp';
 
 export class EventSequence {
   private last = 0;

@@ -14,15 +14,15 @@ import {
   patched,
   setHandler,
 } from '@temporalio/workflow';
-import { z } from 'zod';
-import { stampedOrderEvent } from '../contracts/events';
+import { stampedOrderEvent } from '../contracts/event-stamp';
 import type { OrderEvent, OrderEventData, OrderEventType, RejectionCode } from '../contracts/events';
-import { InventoryFailureType } from '../contracts/inventory';
+import { InventoryFailureType } from '../contracts/inventory-failures';
 import type { StockShortage } from '../contracts/inventory';
 import { NotificationKind } from '../contracts/notification';
-import { CancellationRequest, OrderSagaInput, ReviewDecision } from '../contracts/order-messages';
-import type { OrderSagaResult } from '../contracts/order-messages';
-import { cancellableStatuses, isSettled } from '../contracts/order-status';
+import { checkCancellationRequest, checkReviewDecision } from '../contracts/order-message-checks';
+import type { OrderSagaInput, OrderSagaResult, ReviewDecision } from '../contracts/order-messages';
+import { cancellableStatuses, isSettled } from '../contracts/order-lifecycle';
+import { INVALID_ORDER } from '../contracts/saga-failures';
 import { Compensations } from './compensations';
 import { EventSequence } from './event-sequence';
 import { legacyOrderSaga } from './legacy/order-saga-v1';
@@ -62,15 +62,17 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   // Sagas started before the outbox replay the path they recorded; every new saga takes this one.
   if (!patched(OUTBOX_SAGA_PATCH)) return legacyOrderSaga(input);
 
-  const parsed = OrderSagaInput.safeParse(input);
-  if (!parsed.success) {
+  // The full check is the first step (acceptOrder); this guard only keeps the code below from tripping on
+  // an input without an order at all.
+  const { order: given, options = {} } = (input ?? {}) as Partial<OrderSagaInput>;
+  if (typeof given !== 'object' || given === null || typeof given.orderId !== 'string') {
     throw ApplicationFailure.create({
-      type: 'InvalidOrder',
-      message: `invalid orderSaga input: ${z.prettifyError(parsed.error)}`,
+      type: INVALID_ORDER,
+      message: 'invalid orderSaga input: expected { order: { orderId, … }, options? }',
       nonRetryable: true,
     });
   }
-  const { order, options = {} } = parsed.data;
+  const order = given;
   const { orderId } = order;
   const reviewTimeoutMs = options.reviewTimeoutMs ?? DEFAULT_REVIEW_TIMEOUT_MS;
   const money = { customerId: order.customerId, totalMinor: order.totalMinor, currency: order.currency };
@@ -112,7 +114,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     },
     {
       validator: (request) => {
-        CancellationRequest.parse(request);
+        checkCancellationRequest(request);
         if (saga.state.cancellation) throw new Error(`order ${orderId} is already being cancelled`);
         // A decision accepted in the same workflow task has already settled the order's fate.
         if (reviewDecision) {
@@ -135,7 +137,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     },
     {
       validator: (decision) => {
-        ReviewDecision.parse(decision);
+        checkReviewDecision(decision);
         const { cancellation } = saga.state;
         if (cancellation) {
           throw new Error(
@@ -260,6 +262,14 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     );
     events.advance();
     return { status: 'confirmed' };
+  }
+
+  try {
+    await CancellationScope.nonCancellable(() =>
+      step.acceptOrder.executeWithOptions({ summary: 'check the order against the contract' }, [input]),
+    );
+  } catch (err) {
+    throw ApplicationFailure.create({ type: INVALID_ORDER, message: describe(err), nonRetryable: true });
   }
 
   let outcome: Outcome;

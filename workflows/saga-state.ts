@@ -1,9 +1,9 @@
 /** The saga's observable state: status query, timeline, search attributes and the UI's current details. */
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OrderState } from '../contracts/order-state';
-import type { OrderStatus } from '../contracts/order-status';
+import type { OrderStatus } from '../contracts/order-lifecycle';
 import type { PricedOrder } from '../contracts/order';
-import { formatMoney } from '../contracts/order';
+import { formatMoney } from '../contracts/money';
 import { FraudDecisionKey, OrderStatusKey } from './search-attributes';
 
 const stepDescriptions: Record<OrderStatus, string> = {

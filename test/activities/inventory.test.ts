@@ -57,8 +57,11 @@ describe('inventory activities (real PostgreSQL)', () => {
     expect(failure).toMatchObject({ type: 'InsufficientStock', nonRetryable: true });
     expect(failure.details).toEqual([[{ sku: b, requested: 2, available: 1 }]]);
     expect([await availableStock(pool, a), await availableStock(pool, b)]).toEqual([5, 1]);
-    const { rowCount } = await pool.query('SELECT 1 FROM reservations WHERE order_id = $1', [orderId]);
-    expect(rowCount).toBe(0);
+    // The refusal is recorded (so a retry gives the same answer), holding nothing.
+    const head = await pool.query('SELECT status FROM reservations WHERE order_id = $1', [orderId]);
+    expect(head.rows).toEqual([{ status: 'insufficient' }]);
+    const held = await pool.query('SELECT 1 FROM reservation_lines WHERE order_id = $1', [orderId]);
+    expect(held.rowCount).toBe(0);
   });
 
   it('treats an unknown SKU as a shortage with nothing available', async () => {

@@ -8,6 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { FraudActivities } from '../../activities/fraud';
 import type { InventoryActivities } from '../../activities/inventory';
 import type { NotificationActivities } from '../../activities/notification';
+import { createOrderIntakeActivities } from '../../activities/order-intake';
+import type { OrderIntakeActivities } from '../../activities/order-intake';
 import type { OutboxActivities } from '../../activities/outbox';
 import { stampedOrderEvent } from '../../contracts/events';
 import type { OrderEvent, OrderEventType } from '../../contracts/events';
@@ -16,7 +18,11 @@ import { InventoryFailureType } from '../../contracts/inventory';
 import type { Reservation } from '../../contracts/inventory';
 
 /** Exactly the activities the saga proxies (workflows/saga-steps.ts). */
-type SagaStepActivities = InventoryActivities & FraudActivities & OutboxActivities & NotificationActivities;
+type SagaStepActivities = OrderIntakeActivities &
+  InventoryActivities &
+  FraudActivities &
+  OutboxActivities &
+  NotificationActivities;
 
 export type FakeSagaSteps = {
   [K in keyof SagaStepActivities]: jest.MockedFunction<SagaStepActivities[K]>;
@@ -55,6 +61,8 @@ export function fakeSagaSteps(fraud: FraudDecision = 'approve'): FakeSagaSteps {
 
   return {
     outbox,
+    // The real input check: it is pure, and the saga's contract is what the tests exercise.
+    acceptOrder: jest.fn(createOrderIntakeActivities().acceptOrder),
     reserveInventory: fakeStep(({ orderId, lines, events }) => {
       const existing = reservations.get(orderId);
       if (existing) return existing;

@@ -5,7 +5,7 @@
  */
 import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { EventPublishingActivities } from '../../activities/event-publishing';
-import { EVENT_SOURCE, orderEventId } from '../../contracts/events';
+import { EVENT_SOURCE, orderEventId } from '../../contracts/event-stamp';
 import type { OrderEvent, OrderEventData, OrderEventType } from '../../contracts/events';
 
 export type Emit = <T extends OrderEventType>(type: T, data: OrderEventData<T>) => Promise<void>;

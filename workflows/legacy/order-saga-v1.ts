@@ -14,17 +14,17 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
-import { z } from 'zod';
 import type { FraudActivities } from '../../activities/fraud';
 import type { InventoryActivities } from '../../activities/inventory';
 import type { NotificationActivities } from '../../activities/notification';
 import type { RejectionCode } from '../../contracts/events';
-import { InventoryFailureType } from '../../contracts/inventory';
+import { InventoryFailureType } from '../../contracts/inventory-failures';
 import type { StockShortage } from '../../contracts/inventory';
 import { NotificationKind } from '../../contracts/notification';
-import { CancellationRequest, OrderSagaInput, ReviewDecision } from '../../contracts/order-messages';
+import { checkCancellationRequest, checkReviewDecision } from '../../contracts/order-message-checks';
+import type { OrderSagaInput, ReviewDecision } from '../../contracts/order-messages';
 import type { OrderSagaResult } from '../../contracts/order-messages';
-import { cancellableStatuses, isSettled } from '../../contracts/order-status';
+import { cancellableStatuses, isSettled } from '../../contracts/order-lifecycle';
 import { Compensations } from '../compensations';
 import { createEventEmitter } from './event-emitter-v1';
 import { cancelUpdate, decideReviewUpdate, statusQuery, waitForReservationUpdate } from '../messages';
@@ -58,15 +58,8 @@ function describe(err: unknown): string {
 }
 
 export async function legacyOrderSaga(input: OrderSagaInput): Promise<OrderSagaResult> {
-  const parsed = OrderSagaInput.safeParse(input);
-  if (!parsed.success) {
-    throw ApplicationFailure.create({
-      type: 'InvalidOrder',
-      message: `invalid orderSaga input: ${z.prettifyError(parsed.error)}`,
-      nonRetryable: true,
-    });
-  }
-  const { order, options = {} } = parsed.data;
+  // Validated when these sagas started (a saga whose input failed has closed): replay needs no check.
+  const { order, options = {} } = input;
   const { orderId } = order;
   const reviewTimeoutMs = options.reviewTimeoutMs ?? DEFAULT_REVIEW_TIMEOUT_MS;
 
@@ -120,7 +113,7 @@ export async function legacyOrderSaga(input: OrderSagaInput): Promise<OrderSagaR
     },
     {
       validator: (request) => {
-        CancellationRequest.parse(request);
+        checkCancellationRequest(request);
         if (saga.state.cancellation) throw new Error(`order ${orderId} is already being cancelled`);
         if (!cancellableStatuses.includes(saga.status)) {
           throw new Error(`order ${orderId} is ${saga.status} and can no longer be cancelled`);
@@ -137,7 +130,7 @@ export async function legacyOrderSaga(input: OrderSagaInput): Promise<OrderSagaR
     },
     {
       validator: (decision) => {
-        ReviewDecision.parse(decision);
+        checkReviewDecision(decision);
         if (saga.status !== 'awaiting_review' || reviewDecision || saga.state.cancellation) {
           throw new Error(`order ${orderId} is ${saga.status}, not awaiting a review decision`);
         }
