@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { FraudDecision, FraudReason } from './fraud';
 import { ReservationLine, StockShortage } from './inventory';
-import { EVENT_SOURCE } from './event-stamp';
 import { CurrencyCode, MinorUnits, Sku } from './order';
 
 const orderRef = { orderId: z.string() };
