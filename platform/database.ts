@@ -15,6 +15,12 @@ export function createPool(config: Pick<AppConfig, 'database'>): Pool {
   const pool = new Pool({ connectionString: config.database.url, max: config.database.poolMax });
   // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // The pool listens for errors on idle clients only: a checked-out client whose server goes away (57P01,
+  // admin shutdown) emits 'error' with no listener, which kills the process (node-postgres #1324). Its
+  // query fails anyway, so the step is retried; the listener only keeps the process alive.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 

@@ -1,6 +1,6 @@
 /**
- * Runs the API and both workers as separate processes (as in production), prints where everything is,
- * and stops them cleanly on Ctrl-C. The local stack keeps running until `npm run stack:down`.
+ * Runs the API and both workers as separate processes (as in production), restarts one that crashes,
+ * prints where everything is, and stops them cleanly on Ctrl-C. The local stack keeps running until `npm run stack:down`.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -19,7 +19,15 @@ const services = [
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
-for (const service of services) {
+// A crashed service is restarted, waiting longer after each crash that follows quickly on the last one
+// (1 s, 2 s, 4 s … up to 30 s); a service that ran for a minute starts again from 1 s. The other services
+// keep running meanwhile: a worker crash must not become an API outage.
+const RESTART_MIN_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+const HEALTHY_AFTER_MS = 60_000;
+
+function run(service: (typeof services)[number], delayMs = RESTART_MIN_MS): void {
+  const startedAt = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, service.entry)], {
     cwd: root,
     stdio: 'inherit',
@@ -28,22 +36,32 @@ for (const service of services) {
   children.set(service.name, child);
   child.on('exit', (code, signal) => {
     children.delete(service.name);
-    if (!stopping) {
-      console.error(`[start] ${service.name} exited (${signal ?? `code ${code}`}); stopping the others`);
-      stopAll(1);
-    } else if (children.size === 0) {
-      console.log(
-        '[start] services stopped. The local stack is still running: `npm run stack:down` stops it.',
-      );
-      process.exit(process.exitCode ?? 0);
+    if (stopping) {
+      if (children.size === 0) {
+        console.log(
+          '[start] services stopped. The local stack is still running: `npm run stack:down` stops it.',
+        );
+        process.exit(process.exitCode ?? 0);
+      }
+      return;
     }
+    const wait = Date.now() - startedAt > HEALTHY_AFTER_MS ? RESTART_MIN_MS : delayMs;
+    console.error(
+      `[start] ${service.name} exited (${signal ?? `code ${code}`}); restarting it in ${wait / 1000} s (the other services keep running)`,
+    );
+    setTimeout(() => {
+      if (!stopping) run(service, Math.min(RESTART_MAX_MS, wait * 2));
+    }, wait);
   });
 }
+
+for (const service of services) run(service);
 
 function stopAll(exitCode: number): void {
   if (stopping) return;
   stopping = true;
   process.exitCode = exitCode;
+  if (children.size === 0) process.exit(exitCode);
   for (const child of children.values()) child.kill('SIGTERM');
 }
 
