@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundle } from './workflow-bundle';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { OrderSagaOptions } from '../../contracts/order-messages';
@@ -48,17 +48,7 @@ export async function freshCommandsGroup(): Promise<string> {
   return groupId;
 }
 
-let bundle: Promise<{ code: string }> | undefined;
-/** Bundling the workflows takes seconds: do it once per test file. */
-export function workflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: silentBundlerLogger,
-  });
-  return bundle;
-}
-const noop = () => undefined;
-const silentBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+export { workflowBundle } from './workflow-bundle';
 
 export interface SagaHarness {
   config: AppConfig;

@@ -11,7 +11,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import type { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { workflowBundle } from './workflow-bundle';
 import type { OrderSagaOptions } from '../../contracts/order-messages';
 import type { OrderStatus } from '../../contracts/order-status';
 import type { PricedOrder } from '../../contracts/order';
@@ -71,18 +72,6 @@ export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnviro
   return env;
 }
 
-let bundle: Promise<{ code: string }> | undefined;
-/** The order worker's workflow bundle; bundling takes seconds, so a test file does it once. */
-function orderWorkflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: silentBundlerLogger,
-  });
-  return bundle;
-}
-const noop = () => undefined;
-const silentBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
-
 export interface OrderSagaBench {
   /**
    * Starts orderSaga with the API's workflow id, summary and first search attributes; with no `options`
@@ -109,13 +98,13 @@ export async function withOrderWorker(
   body: (bench: OrderSagaBench) => Promise<void>,
 ): Promise<void> {
   const taskQueue = `orders-${randomUUID()}`;
-  const workflowBundle = await orderWorkflowBundle();
+  const bundle = await workflowBundle();
   const { outbox: _outbox, ...activities } = steps;
   const createWorker = () =>
     Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowBundle,
+      workflowBundle: bundle,
       activities,
       // A step that never answers must not keep the worker (and so the test server) alive.
       shutdownForceTime: '2s',
