@@ -1,13 +1,12 @@
 /**
  * What the n8n end-to-end tests need around the real n8n of the local stack: bringing it up with the
- * tests' settings, a receiver for the workflows' HTTP calls, a reader of the commands topic, a producer
- * that writes events where the outbox relay does, the shipped workflow files, and n8n's execution list
- * (public API) to wait on and to explain failures with.
+ * tests' settings, a reader of the workflows' HTTP calls (the stack's webhook inbox), a reader of the
+ * commands topic, a producer that writes events where the outbox relay does, the shipped workflow files,
+ * and n8n's execution list (public API) to wait on and to explain failures with.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
 import { z } from 'zod';
@@ -56,7 +55,10 @@ const WorkflowFile = z.object({
     z.object({ main: z.array(z.array(z.object({ node: z.string() })).nullable()) }),
   ),
 });
-const KafkaTriggerParameters = z.object({ topic: z.string() });
+const KafkaTriggerParameters = z.object({
+  topic: z.string(),
+  options: z.object({ partitionsConsumedConcurrently: z.number().optional() }).optional(),
+});
 const FilterParameters = z.object({
   conditions: z.object({
     combinator: z.enum(['and', 'or']),
@@ -75,6 +77,10 @@ export interface ShippedWorkflow {
   id: string;
   /** The topic of each Kafka Trigger node. */
   triggerTopics: string[];
+  /** Partitions each Kafka Trigger node hands to executions at once (n8n's default: 1). */
+  triggerConcurrency: number[];
+  /** Whether a node remembers values across executions (Remove Duplicates, "seen in previous executions"). */
+  remembersAcrossExecutions: boolean;
   /** Event types the filter right after the trigger lets through (`$json.type` equals …). */
   acceptedEventTypes: string[];
 }
@@ -97,6 +103,14 @@ export function shippedWorkflows(): ShippedWorkflow[] {
         file,
         id: workflow.id,
         triggerTopics: triggers.map((t) => KafkaTriggerParameters.parse(t.parameters).topic),
+        triggerConcurrency: triggers.map(
+          (t) => KafkaTriggerParameters.parse(t.parameters).options?.partitionsConsumedConcurrently || 1,
+        ),
+        remembersAcrossExecutions: workflow.nodes.some(
+          (n) =>
+            n.type === 'n8n-nodes-base.removeDuplicates' &&
+            n.parameters.operation === 'removeItemsSeenInPreviousExecutions',
+        ),
         acceptedEventTypes: filters.flatMap((f) => acceptedEventTypes(FilterParameters.parse(f.parameters))),
       };
     });
@@ -117,23 +131,24 @@ function acceptedEventTypes({ conditions }: z.infer<typeof FilterParameters>): s
 }
 
 /**
- * Runs `stack/up n8n` (required: it fails when n8n cannot be installed or started) with the given
- * workflow settings on top of this process's environment. A running n8n whose settings differ is
- * restarted by the stack so they take effect. Then loads `.stack/stack.env` into `process.env`.
+ * Runs `stack/up inbox n8n` (n8n required: it fails when n8n cannot be installed or started; the webhook
+ * inbox receives the workflows' calls) with the given workflow settings on top of this process's
+ * environment. A running n8n whose settings differ is restarted by the stack so they take effect. Then
+ * loads `.stack/stack.env` into `process.env`.
  */
 export async function upN8n(settings: Record<string, string> = {}): Promise<void> {
   const env = { ...process.env, ...settings };
   await new Promise<void>((resolve, reject) => {
     execFile(
       'bash',
-      [path.join(root, 'stack/up'), 'n8n'],
+      [path.join(root, 'stack/up'), 'inbox', 'n8n'],
       { env, maxBuffer: 16 * 1024 * 1024 },
       (error, _stdout, stderr) => {
         if (!error) return resolve();
         const tail = stderr.trim().split('\n').slice(-30).join('\n');
         reject(
           new Error(
-            `n8n is required by these tests and 'bash stack/up n8n' failed (exit ${String(error.code)}):\n${tail}`,
+            `n8n is required by these tests and 'bash stack/up inbox n8n' failed (exit ${String(error.code)}):\n${tail}`,
           ),
         );
       },
@@ -147,60 +162,63 @@ export async function upN8n(settings: Record<string, string> = {}): Promise<void
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: .stack/stack.env has no n8n settings (is n8n up?)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: .stack/stack.env does not carry it (is the stack up? bash stack/up inbox n8n)`,
+    );
   return value;
 }
 
 export interface HookCall {
+  /** The inbox's id of the call (rising). */
+  id: number;
   path: string;
   headers: IncomingHttpHeaders;
   body: unknown;
   receivedAt: number;
 }
 
-/** An HTTP server standing in for Slack / the stock alert service: answers 200 and records each call. */
-export class HookReceiver {
-  private server: Server | undefined;
-  private readonly received: HookCall[] = [];
-  private waiters: (() => void)[] = [];
+/** What the webhook inbox (stack/inbox/inbox.mjs) answers to GET /calls. */
+const InboxPage = z.object({
+  firstId: z.number(),
+  lastId: z.number(),
+  calls: z.array(
+    z.object({
+      id: z.number(),
+      time: z.string(),
+      path: z.string(),
+      headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+      body: z.unknown(),
+    }),
+  ),
+});
 
-  constructor(private readonly port: number) {}
+/**
+ * The workflows' HTTP calls as the stack's webhook inbox recorded them (the default ORDER_WEBHOOK_URL and
+ * STOCK_ALERT_URL point there): only the calls made after start(), read over its GET /calls.
+ */
+export class HookReceiver {
+  private readonly received: HookCall[] = [];
+  /** The id of the last call read; start() sets it to the inbox's newest. */
+  private after = 0;
+  private reading: Promise<void> | undefined;
+
+  constructor(private readonly url = requiredEnv('INBOX_URL')) {}
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = raw;
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          // kept as text
-        }
-        this.received.push({ path: req.url ?? '', headers: req.headers, body, receivedAt: Date.now() });
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-        this.waiters.forEach((w) => w());
-      });
-    });
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) =>
-        reject(
-          new Error(`the test's webhook receiver cannot listen on 127.0.0.1:${this.port}: ${err.message}`),
-        ),
-      );
-      server.listen(this.port, '127.0.0.1', resolve);
-    });
+    this.after = (await this.page(Number.MAX_SAFE_INTEGER, 0)).lastId;
   }
 
+  /** Nothing to release: the inbox belongs to the stack. */
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.reading;
   }
 
-  calls(filter: (call: HookCall) => boolean = () => true): HookCall[] {
+  /** The calls since start() that match `filter`, read afresh from the inbox. */
+  async calls(filter: (call: HookCall) => boolean = () => true): Promise<HookCall[]> {
+    // One read at a time, so concurrent callers never record a call twice.
+    this.reading ??= this.readNew().finally(() => (this.reading = undefined));
+    await this.reading;
     return this.received.filter(filter);
   }
 
@@ -213,25 +231,55 @@ export class HookReceiver {
   ): Promise<HookCall> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [hit] = this.calls(filter);
+      const [hit] = await this.calls(filter);
       if (hit) return hit;
-      const left = deadline - Date.now();
-      if (left <= 0) {
+      if (Date.now() >= deadline) {
         const seen = this.received.map((c) => `${c.path} ${JSON.stringify(c.body)}`).slice(-5);
         throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${what}; the receiver got ${this.received.length} call(s)` +
+          `timed out after ${timeoutMs} ms waiting for ${what}; the inbox ${this.url} got ${this.received.length} call(s) since the test started` +
             `${seen.length ? `, the last:\n  ${seen.join('\n  ')}` : ''}\n${await explain()}`,
         );
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 500));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      this.waiters = [];
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250, deadline - Date.now())));
     }
+  }
+
+  private async readNew(): Promise<void> {
+    for (;;) {
+      const page = await this.page(this.after, 1000);
+      if (page.lastId < this.after) {
+        throw new Error(
+          `the webhook inbox restarted since this test started (its newest call is ${page.lastId})`,
+        );
+      }
+      if (page.firstId > this.after + 1 && page.lastId > this.after) {
+        throw new Error(
+          `the webhook inbox dropped calls ${this.after + 1}–${page.firstId - 1} before this test read them (it keeps only the newest)`,
+        );
+      }
+      for (const c of page.calls) {
+        this.received.push({
+          id: c.id,
+          path: c.path,
+          headers: c.headers,
+          body: c.body,
+          receivedAt: Date.parse(c.time),
+        });
+        this.after = c.id;
+      }
+      if (page.calls.length === 0 || this.after >= page.lastId) return;
+    }
+  }
+
+  private async page(after: number, limit: number): Promise<z.infer<typeof InboxPage>> {
+    const res = await fetch(`${this.url}/calls?after=${after}&limit=${limit}`).catch((err: unknown) => {
+      throw new Error(
+        `the webhook inbox does not answer at ${this.url} (is the stack up? bash stack/up): ${String(err)}`,
+      );
+    });
+    if (!res.ok)
+      throw new Error(`the webhook inbox answered ${res.status} to GET /calls: ${await res.text()}`);
+    return InboxPage.parse(await res.json());
   }
 }
 
