@@ -104,6 +104,9 @@ void Promise.all([waitForApi(), n8nUrl()]).then(([up, n8n]) => {
     ...(config.mail.inboxUrl ? [`  Mail inbox     ${config.mail.inboxUrl}`] : []),
     `  Kafka          ${config.kafka.brokers.join(',')}`,
     n8n ? `  n8n            ${n8n}` : '  n8n            not running (see the stack/up output for why)',
+    ...(process.env.INBOX_URL
+      ? [`  Webhook inbox  ${process.env.INBOX_URL} (what n8n's workflows post)`]
+      : []),
     '',
     'Ctrl-C stops the API and the workers; the local stack keeps running until `npm run stack:down`.',
     '',
