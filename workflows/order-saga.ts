@@ -190,6 +190,8 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       events.advance(2);
     } catch (err) {
       const shortages = shortagesOf(err);
+      // Any other failure means no attempt committed, as far as the saga can tell: an attempt that
+      // committed and then failed ten times over to read its result back would leave #1, #2 written.
       if (!shortages) throw err;
       events.advance(2);
       saga.state.shortages = shortages;
