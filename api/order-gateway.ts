@@ -57,7 +57,6 @@ export function createOrderGateway(client: Client, config: Pick<AppConfig, 'temp
     const options: OrderSagaOptions = {
       reviewTimeoutMs: config.saga.reviewTimeoutMs,
       notificationMaxAttempts: config.saga.notificationMaxAttempts,
-      eventsTaskQueue: config.temporal.bridgeTaskQueue,
       stepActivities: config.saga.stepActivities,
     };
     return {

@@ -118,7 +118,7 @@ export async function startSagaHarness(options: HarnessOptions = {}): Promise<Sa
       client.workflow.start<typeof orderSaga>('orderSaga', {
         taskQueue: config.temporal.orderTaskQueue,
         workflowId: orderWorkflowId(order.orderId),
-        args: [{ order, options: { eventsTaskQueue: config.temporal.bridgeTaskQueue, ...sagaOptions } }],
+        args: [{ order, options: sagaOptions }],
         staticSummary: orderSummary(order),
         typedSearchAttributes: [
           { key: OrderStatusKey, value: 'received' },
