@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit } from '../platform/config';
+import { backgroundServers, followBackgroundServer } from './background-servers';
 
 const root = path.resolve(__dirname, '..');
 const config = loadConfigOrExit();
@@ -92,6 +93,8 @@ async function n8nUrl(): Promise<string | undefined> {
   }
 }
 
+const background = backgroundServers(process.env);
+
 void Promise.all([waitForApi(), n8nUrl()]).then(([up, n8n]) => {
   if (!up) return;
   const api = `http://${config.http.host}:${config.http.port}`;
@@ -103,7 +106,11 @@ void Promise.all([waitForApi(), n8nUrl()]).then(([up, n8n]) => {
     `  Temporal UI    ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`,
     ...(config.mail.inboxUrl ? [`  Mail inbox     ${config.mail.inboxUrl}`] : []),
     `  Kafka          ${config.kafka.brokers.join(',')}`,
-    n8n ? `  n8n            ${n8n}` : '  n8n            not running (see the stack/up output for why)',
+    n8n
+      ? `  n8n            ${n8n}`
+      : background.some((server) => server.name === 'n8n')
+        ? '  n8n            installing in the background; its URL follows when it answers'
+        : '  n8n            not running (see the stack/up output for why)',
     ...(process.env.INBOX_URL
       ? [`  Webhook inbox  ${process.env.INBOX_URL} (what n8n's workflows post)`]
       : []),
@@ -112,4 +119,7 @@ void Promise.all([waitForApi(), n8nUrl()]).then(([up, n8n]) => {
     '',
   ];
   console.log(lines.join('\n'));
+  for (const server of background) {
+    void followBackgroundServer(server, { print: (line) => console.log(line), isStopping: () => stopping });
+  }
 });

@@ -55,17 +55,21 @@ take_lock() {
   flock -w 600 9 || die "another stack/up or stack/down is still running"
 }
 
+# A server installing in the background (see up) may need apt while another
+# `up` does: apt refuses a second caller instead of waiting, so ours queue.
+_apt_locked() { flock -w 1200 "$CACHE_DIR/apt.lock" "$@"; }
+
 # apt-get update is slow; do it at most once per script run, and only when a
 # package is actually missing (a warm machine never pays for it).
 _APT_UPDATED=0
 apt_install() {
   if [ "$_APT_UPDATED" = 0 ]; then
     log "apt: updating package lists"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive _apt_locked apt-get update -qq >&2
     _APT_UPDATED=1
   fi
   log "apt: installing $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+  DEBIAN_FRONTEND=noninteractive _apt_locked apt-get install -y -qq --no-install-recommends "$@" >&2
 }
 
 # ensure_cmd CMD DEBIAN_PACKAGE: the scripts must work on a machine where
@@ -122,6 +126,48 @@ spawn() {
   # it for its whole life and block every later up/down.
   setsid nohup "$@" >>"$lf" 2>&1 </dev/null 9>&- &
   printf '%s\n' "$!" >"$(pid_file "$name")"
+}
+
+# install_server SERVER: run its install with a lock per server, so two
+# `up`s (one of them in the background, see up) never install the same
+# server at once; the second finds it installed. Held only while installing:
+# a long first install must not block the other servers' start or stop.
+install_server() {
+  local fd
+  exec {fd}>"$CACHE_DIR/$1.install.lock"
+  flock -w "${STACK_INSTALL_TIMEOUT:-3600}" "$fd" || die "$1: another install of it is still running"
+  "${1}_install"
+  exec {fd}>&-
+}
+
+# A server whose first install is long (its <name>_installed says whether
+# it is done) is installed and started by an `up` of its own in the
+# background when optional; its pid is recorded here.
+background_pid_file() { printf '%s/%s.background.pid' "$RUN_DIR" "$1"; }
+background_pid() {
+  local pf pid
+  pf="$(background_pid_file "$1")"
+  [ -s "$pf" ] || return 1
+  pid="$(cat "$pf")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && pid_alive "$pid" || return 1
+  case "$(cmdline_of "$pid")" in
+    *"stack/up $1"*) printf '%s\n' "$pid" ;;
+    *) return 1 ;;
+  esac
+}
+start_in_background() {
+  local name="$1"
+  # setsid: its own process group, so down can stop the whole install.
+  STACK_BACKGROUND=1 setsid nohup bash "$STACK_SRC/up" "$name" \
+    >>"$(log_file "$name-background")" 2>&1 </dev/null 9>&- &
+  printf '%s\n' "$!" >"$(background_pid_file "$name")"
+}
+stop_background() {
+  local pid
+  pid="$(background_pid "$1")" || { rm -f "$(background_pid_file "$1")"; return 0; }
+  log "$1: stopping its background install and start (pid $pid)"
+  kill -s TERM -- "-$pid" 2>/dev/null || true
+  rm -f "$(background_pid_file "$1")"
 }
 
 # Prints the last lines of a server's log, for failure messages.

@@ -44,6 +44,7 @@ _n8n_bin() { printf '%s/node_modules/n8n/bin/n8n' "$(_n8n_home)"; }
 # with (native addons): changing either makes the next `up` install again.
 _n8n_stamp() { printf '%s node-%s' "$(sha256sum "$N8N_PACKAGE_JSON" | cut -d' ' -f1)" "$N8N_NODE_VERSION"; }
 
+n8n_url() { printf 'http://127.0.0.1:%s' "$N8N_PORT"; }
 n8n_ports() { echo "$N8N_PORT $N8N_RUNNERS_BROKER_PORT"; }
 n8n_match() { printf '%s start' "$(_n8n_bin)"; }
 
