@@ -56,7 +56,7 @@ export function createApp(deps: ApiDependencies): Express {
     orderRoutes(
       {
         pool: deps.pool,
-        orders: createOrderGateway(deps.temporal, config),
+        orders: createOrderGateway(deps.temporal, deps.pool, config),
         idempotency: createIdempotencyStore(deps.pool),
       },
       options,

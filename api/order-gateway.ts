@@ -9,6 +9,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { Client, WorkflowStartOptions } from '@temporalio/client';
+import type { Pool } from 'pg';
 import type { OrderListQuery } from '../contracts/http-orders';
 import type { CancellationRequest, OrderSagaOptions, ReviewDecision } from '../contracts/order-messages';
 import type { OrderState } from '../contracts/order-state';
@@ -25,6 +26,7 @@ import {
   waitForReservationUpdate,
 } from '../workflows/messages';
 import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from '../workflows/search-attributes';
+import { createOrderLogReader } from './order-log-reader';
 import { listOrders } from './order-listing';
 import { OrderClosedError, OrderNotFoundError, OrderUpdateRefusedError } from './errors';
 import { asOutage } from './outage';
@@ -48,8 +50,16 @@ function isClosedWorkflowError(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError && /already completed/i.test(err.message);
 }
 
-export function createOrderGateway(client: Client, config: Pick<AppConfig, 'temporal' | 'saga' | 'api'>) {
+/** Where an order's state was read from: its saga's status query, or its event log (api/order-log-view.ts). */
+export type OrderViewSource = 'saga' | 'event-log';
+
+export function createOrderGateway(
+  client: Client,
+  pool: Pool,
+  config: Pick<AppConfig, 'temporal' | 'saga' | 'api'>,
+) {
   const timeoutMs = config.api.temporalTimeoutMs;
+  const readOrderLog = createOrderLogReader(client, pool, config.temporal.namespace);
   const withDeadline = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + timeoutMs, fn);
   const handleOf = (orderId: string) => client.workflow.getHandle<typeof orderSaga>(orderWorkflowId(orderId));
 
@@ -128,6 +138,30 @@ export function createOrderGateway(client: Client, config: Pick<AppConfig, 'temp
     }
   }
 
+  /**
+   * The order's state for readers: its saga's status query when an order worker answers it soon, else the
+   * state rebuilt from its event log, which needs no worker (a stopped worker, or one working through a
+   * backlog, would otherwise hold every read for the whole Temporal timeout and end it in a 503).
+   */
+  async function read(orderId: string): Promise<{ state: OrderState; source: OrderViewSource }> {
+    try {
+      const state = await client.withDeadline(Date.now() + config.api.orderQueryTimeoutMs, () =>
+        handleOf(orderId).query(statusQuery),
+      );
+      return { state, source: 'saga' };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new OrderNotFoundError(orderId);
+      if (!asOutage(err)) throw err;
+      try {
+        return { state: await withDeadline(() => readOrderLog(orderId)), source: 'event-log' };
+      } catch (logErr) {
+        if (logErr instanceof OrderNotFoundError) throw logErr;
+        // Neither answered: the outage of the query is the one to report.
+        throw err;
+      }
+    }
+  }
+
   async function facts(orderId: string): Promise<OrderFacts> {
     try {
       const description = await withDeadline(() => handleOf(orderId).describe());
@@ -186,6 +220,7 @@ export function createOrderGateway(client: Client, config: Pick<AppConfig, 'temp
   return {
     start,
     status,
+    read,
     facts,
     cancel,
     review,

@@ -100,6 +100,11 @@ export const apiRoutes = {
     method: 'get',
     path: '/v1/orders/{orderId}',
     summary: "Read an order's full state and timeline",
+    description:
+      "Answered by the order's saga (response header `Order-View: saga`). When no order worker answers " +
+      'within API_ORDER_QUERY_TIMEOUT_MS (workers stopped or working through a backlog), the state is ' +
+      "rebuilt from the order's event log instead (`Order-View: event-log`): the same facts, except that " +
+      'a compensation shows only when its event proves it undid something and transitions carry fewer notes.',
     tag: 'orders',
     roles: anyone,
     params: OrderIdParams,

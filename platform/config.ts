@@ -142,6 +142,12 @@ export const envSchema = z.object({
       'Longest the API waits on Temporal for one request (start, query, update, list) before answering 503.',
     ),
 
+  API_ORDER_QUERY_TIMEOUT_MS: positiveInt()
+    .default(1500)
+    .describe(
+      "How long reading an order waits for its saga's status query (answered by an order worker) before it answers from the order's event log instead, so a busy or stopped worker never makes a read slow.",
+    ),
+
   FRAUD_REVIEW_SCORE: positiveInt()
     .default(50)
     .describe('Fraud score from which an order is held for review.'),
@@ -251,6 +257,7 @@ function toAppConfig(env: Env) {
       rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
       bodyLimit: env.API_BODY_LIMIT.toLowerCase(),
       temporalTimeoutMs: env.API_TEMPORAL_TIMEOUT_MS,
+      orderQueryTimeoutMs: env.API_ORDER_QUERY_TIMEOUT_MS,
     },
     fraud: {
       reviewScore: env.FRAUD_REVIEW_SCORE,

@@ -122,7 +122,10 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
   mount(
     router,
     apiRoutes.getOrder,
-    async ({ params }) => ({ status: 200 as const, body: details(await deps.orders.status(params.orderId)) }),
+    async ({ params }) => {
+      const { state, source } = await deps.orders.read(params.orderId);
+      return { status: 200 as const, body: details(state), headers: { 'Order-View': source } };
+    },
     options,
   );
 

@@ -1,0 +1,73 @@
+/**
+ * Reads what an order wrote down — its saga's start input from Temporal's history, its events from the
+ * outbox, its fraud assessment — and rebuilds its state from them (api/order-log-view.ts). Neither read
+ * needs an order worker, so it answers while the workers are down or busy with a backlog.
+ */
+import type { Client } from '@temporalio/client';
+import { isGrpcServiceError } from '@temporalio/client';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import type { Pool } from 'pg';
+import { OrderEvent } from '../contracts/events';
+import { FraudAssessment } from '../contracts/fraud';
+import { OrderSagaInput } from '../contracts/order-messages';
+import type { OrderState } from '../contracts/order-state';
+import { orderWorkflowId } from '../workflows/messages';
+import { OrderNotFoundError } from './errors';
+import { orderStateFromLog } from './order-log-view';
+
+const GRPC_NOT_FOUND = 5;
+
+export function createOrderLogReader(client: Client, pool: Pool, namespace: string) {
+  /** The order as the saga was started with it, and when: the first event of the latest run's history. */
+  async function sagaStart(orderId: string) {
+    let response;
+    try {
+      response = await client.workflowService.getWorkflowExecutionHistory({
+        namespace,
+        execution: { workflowId: orderWorkflowId(orderId) },
+        maximumPageSize: 1,
+      });
+    } catch (err) {
+      if (isGrpcServiceError(err) && Number(err.code) === GRPC_NOT_FOUND)
+        throw new OrderNotFoundError(orderId);
+      throw err;
+    }
+    const first = response.history?.events?.[0];
+    const started = first?.workflowExecutionStartedEventAttributes;
+    if (!first || !started) throw new OrderNotFoundError(orderId);
+    const [input] = await decodeArrayFromPayloads(
+      client.options.loadedDataConverter,
+      started.input?.payloads,
+    );
+    return {
+      order: OrderSagaInput.parse(input).order,
+      startedAt: (optionalTsToDate(first.eventTime) ?? new Date()).toISOString(),
+    };
+  }
+
+  async function events(orderId: string) {
+    const { rows } = await pool.query<{ event: unknown }>(
+      `SELECT event FROM outbox_events WHERE message_key = $1 ORDER BY (event->>'sequence')::int`,
+      [orderId],
+    );
+    return rows.map((row) => OrderEvent.parse(row.event) as OrderEvent);
+  }
+
+  async function fraud(orderId: string) {
+    const { rows } = await pool.query<{ assessment: unknown }>(
+      'SELECT assessment FROM fraud_assessments WHERE order_id = $1',
+      [orderId],
+    );
+    return rows[0] ? FraudAssessment.parse(rows[0].assessment) : undefined;
+  }
+
+  return async function readOrderLog(orderId: string): Promise<OrderState> {
+    const [start, logged, assessment] = await Promise.all([
+      sagaStart(orderId),
+      events(orderId),
+      fraud(orderId),
+    ]);
+    return orderStateFromLog({ ...start, events: logged, ...(assessment ? { fraud: assessment } : {}) });
+  };
+}
