@@ -1,13 +1,14 @@
 /** HTTP bodies of catalog and stock administration (`/v1/products`, `/v1/inventory`). */
 import { z } from 'zod';
 import { CurrencyCode, MinorUnits, Sku } from './order';
+import { linePattern, textRules } from './plain-text';
 
 // Stock counts live in a PostgreSQL integer column.
 const StockCount = z.number().int().min(0).max(2_147_483_647);
 
 export const ProductInput = z.object({
   sku: Sku,
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(200).regex(linePattern.required, textRules.lineRequired),
   priceMinor: MinorUnits,
   currency: CurrencyCode,
   /** Units available for sale from the start (default 0). */

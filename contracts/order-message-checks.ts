@@ -7,9 +7,10 @@
  */
 import type { CancellationRequest, ReviewDecision } from './order-messages';
 import { messageLimits } from './order-message-limits';
+import { linePattern, prosePattern, textRules } from './plain-text';
 
-function isText(value: unknown, max: number): value is string {
-  return typeof value === 'string' && value.length >= 1 && value.length <= max;
+function isText(value: unknown, max: number, pattern: RegExp): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && pattern.test(value);
 }
 
 function field(value: unknown, key: string): unknown {
@@ -22,21 +23,32 @@ export function checkReviewDecision(value: unknown): asserts value is ReviewDeci
   if (decision !== 'approve' && decision !== 'reject') {
     throw new Error(`decision: expected "approve" or "reject", got ${JSON.stringify(decision)}`);
   }
-  if (!isText(field(value, 'reviewer'), messageLimits.actor)) {
-    throw new Error(`reviewer: expected a text of 1 to ${messageLimits.actor} characters`);
+  if (!isText(field(value, 'reviewer'), messageLimits.actor, linePattern.required)) {
+    throw new Error(
+      `reviewer: expected a text of 1 to ${messageLimits.actor} characters that ${textRules.lineRequired}`,
+    );
   }
   const note = field(value, 'note');
-  if (note !== undefined && (typeof note !== 'string' || note.length > messageLimits.note)) {
-    throw new Error(`note: expected a text of at most ${messageLimits.note} characters`);
+  if (
+    note !== undefined &&
+    (typeof note !== 'string' || note.length > messageLimits.note || !prosePattern.optional.test(note))
+  ) {
+    throw new Error(
+      `note: expected a text of at most ${messageLimits.note} characters that ${textRules.prose}`,
+    );
   }
 }
 
 /** Throws a readable error unless `value` is a valid cancellation request. */
 export function checkCancellationRequest(value: unknown): asserts value is CancellationRequest {
-  if (!isText(field(value, 'reason'), messageLimits.reason)) {
-    throw new Error(`reason: expected a text of 1 to ${messageLimits.reason} characters`);
+  if (!isText(field(value, 'reason'), messageLimits.reason, prosePattern.required)) {
+    throw new Error(
+      `reason: expected a text of 1 to ${messageLimits.reason} characters that ${textRules.proseRequired}`,
+    );
   }
-  if (!isText(field(value, 'requestedBy'), messageLimits.actor)) {
-    throw new Error(`requestedBy: expected a text of 1 to ${messageLimits.actor} characters`);
+  if (!isText(field(value, 'requestedBy'), messageLimits.actor, linePattern.required)) {
+    throw new Error(
+      `requestedBy: expected a text of 1 to ${messageLimits.actor} characters that ${textRules.lineRequired}`,
+    );
   }
 }

@@ -2,19 +2,20 @@
 import { z } from 'zod';
 import { PricedOrder } from './order';
 import { messageLimits } from './order-message-limits';
+import { linePattern, prosePattern, textRules } from './plain-text';
 import { OrderStatus } from './order-status';
 
-const Actor = z.string().min(1).max(messageLimits.actor);
+const Actor = z.string().min(1).max(messageLimits.actor).regex(linePattern.required, textRules.lineRequired);
 
 export const ReviewDecision = z.object({
   decision: z.enum(['approve', 'reject']),
   reviewer: Actor,
-  note: z.string().max(messageLimits.note).optional(),
+  note: z.string().max(messageLimits.note).regex(prosePattern.optional, textRules.prose).optional(),
 });
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 
 export const CancellationRequest = z.object({
-  reason: z.string().min(1).max(messageLimits.reason),
+  reason: z.string().min(1).max(messageLimits.reason).regex(prosePattern.required, textRules.proseRequired),
   requestedBy: Actor,
 });
 export type CancellationRequest = z.infer<typeof CancellationRequest>;

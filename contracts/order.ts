@@ -1,6 +1,11 @@
 /** Orders as they cross boundaries: what a storefront submits, and the priced order the saga runs on. */
 import { z } from 'zod';
 import { formatMoney } from './money';
+import { customerIdPattern, linePattern, textRules } from './plain-text';
+
+/** One line of text people type, 1 to `max` characters (see ./plain-text). */
+const line = (max: number) => z.string().min(1).max(max).regex(linePattern.required, textRules.lineRequired);
+const optionalLine = (max: number) => z.string().max(max).regex(linePattern.optional, textRules.line);
 
 export const Sku = z
   .string()
@@ -15,7 +20,7 @@ export const CustomerId = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[^\s]+$/, 'customer id must not contain spaces');
+  .regex(customerIdPattern, 'customer id must not contain spaces or control characters');
 
 export const OrderLineInput = z.object({
   sku: Sku,
@@ -23,17 +28,17 @@ export const OrderLineInput = z.object({
 });
 
 export const ShippingAddress = z.object({
-  name: z.string().min(1).max(200),
-  line1: z.string().min(1).max(200),
-  line2: z.string().max(200).optional(),
-  city: z.string().min(1).max(100),
-  postalCode: z.string().min(1).max(20),
+  name: line(200),
+  line1: line(200),
+  line2: optionalLine(200).optional(),
+  city: line(100),
+  postalCode: line(20),
   country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code such as DE'),
 });
 
 export const Contact = z.object({
   email: z.email(),
-  phone: z.string().max(32).optional(),
+  phone: optionalLine(32).optional(),
 });
 
 /** What a client submits: no prices (the catalog prices the lines), no order id (the API assigns one). */
