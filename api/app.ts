@@ -15,7 +15,8 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { createIdempotencyStore } from './idempotency';
 import { createHttpMetrics } from './metrics';
 import { createOrderGateway } from './order-gateway';
-import { createRateLimiter } from './rate-limit';
+import { rateLimit } from './rate-limit';
+import { createRateLimitStore } from './rate-limit-store';
 import type { DependencyCheck } from './readiness';
 import { requestLog } from './request-log';
 import { catalogRoutes } from './routes/catalog';
@@ -42,15 +43,16 @@ export function createApp(deps: ApiDependencies): Express {
 
   const metrics = createHttpMetrics();
   const options = { checkResponses: config.env !== 'production' };
-  const rateLimiter = createRateLimiter(config.api.rateLimitPerMinute);
+  const perMinute = config.api.rateLimitPerMinute;
+  const rateLimiter = rateLimit(createRateLimitStore({ perMinute, pool: deps.pool }), perMinute, logger);
 
   app.use(metrics.middleware);
   app.use(requestLog(logger));
   app.use(securityHeaders());
   app.use(operationsRoutes({ readiness: deps.readiness, metrics }, options));
 
-  // Everything under /v1 needs a key: identify it, spend a token of its budget, then check the body.
-  app.use('/v1', authenticate(createKeyring(config.api.keys)), rateLimiter.middleware);
+  // Everything under /v1 needs a key: identify it, spend one request of its budget, then check the body.
+  app.use('/v1', authenticate(createKeyring(config.api.keys)), rateLimiter);
   app.use('/v1', requireJsonBody(), jsonBody(config.api.bodyLimit));
   app.use(
     orderRoutes(

@@ -1,70 +1,42 @@
 /**
- * Per-key rate limit: a token bucket per API key (or per client address for requests without a valid
- * key). The buckets live in this process's memory, so with N API processes a key can make up to N times
- * the limit; put a shared limiter (gateway, Redis) in front when that matters.
+ * Per-key rate limit: each API key (or client address, for requests without a valid key) may make
+ * `perMinute` requests per minute, counted in a store every API process shares (rate-limit-store.ts).
+ * Answers carry `RateLimit-Limit` and `RateLimit-Remaining`; a refusal is a 429 problem with `Retry-After`.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { Logger } from '../platform/logger';
 import { RateLimitedError } from './errors';
+import type { RateLimitStore } from './rate-limit-store';
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
+/** The budget a request spends from: its key's name once authenticated, its client address otherwise. */
+export function rateLimitKey(req: Request, res: Response): string {
+  return res.locals.principal ? `key:${res.locals.principal.name}` : `ip:${req.ip ?? 'unknown'}`;
 }
 
-// Forget idle buckets once this many exist, so a stream of new client addresses cannot grow memory without bound.
-const SWEEP_THRESHOLD = 10_000;
+/** Whole seconds until the window ends, never 0: `Retry-After: 0` would invite an immediate retry. */
+export function retryAfterSeconds(msBeforeNext: number): number {
+  return Math.max(1, Math.ceil(msBeforeNext / 1000));
+}
 
-export function createRateLimiter(perMinute: number, now: () => number = Date.now) {
-  const capacity = perMinute;
-  const refillPerMs = perMinute / 60_000;
-  const buckets = new Map<string, Bucket>();
-
-  function refill(bucket: Bucket, at: number): void {
-    bucket.tokens = Math.min(capacity, bucket.tokens + (at - bucket.updatedAt) * refillPerMs);
-    bucket.updatedAt = at;
-  }
-
-  function sweep(at: number): void {
-    for (const [key, bucket] of buckets) {
-      refill(bucket, at);
-      if (bucket.tokens >= capacity) buckets.delete(key);
-    }
-  }
-
-  /** Takes one token; returns the tokens left, or the seconds to wait when there is none. */
-  function take(
-    key: string,
-  ): { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number } {
-    const at = now();
-    let bucket = buckets.get(key);
-    if (!bucket) {
-      if (buckets.size >= SWEEP_THRESHOLD) sweep(at);
-      bucket = { tokens: capacity, updatedAt: at };
-      buckets.set(key, bucket);
-    }
-    refill(bucket, at);
-    if (bucket.tokens < 1) {
-      return {
-        allowed: false,
-        retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMs / 1000)),
-      };
-    }
-    bucket.tokens -= 1;
-    return { allowed: true, remaining: Math.floor(bucket.tokens) };
-  }
-
-  const middleware: RequestHandler = (req, res, next) => {
-    const key = res.locals.principal ? `key:${res.locals.principal.name}` : `ip:${req.ip ?? 'unknown'}`;
-    const outcome = take(key);
-    res.set('RateLimit-Limit', String(capacity));
-    if (!outcome.allowed) {
-      res.set('RateLimit-Remaining', '0');
-      next(new RateLimitedError(outcome.retryAfterSeconds));
-      return;
-    }
-    res.set('RateLimit-Remaining', String(outcome.remaining));
-    next();
+export function rateLimit(store: RateLimitStore, perMinute: number, logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    res.set('RateLimit-Limit', String(perMinute));
+    store.consume(rateLimitKey(req, res)).then(
+      (allowed) => {
+        res.set('RateLimit-Remaining', String(allowed.remainingPoints));
+        next();
+      },
+      (refusal: unknown) => {
+        if (refusal instanceof RateLimiterRes) {
+          res.set('RateLimit-Remaining', '0');
+          next(new RateLimitedError(retryAfterSeconds(refusal.msBeforeNext)));
+          return;
+        }
+        // Only reachable if the in-memory fallback failed too: a broken limiter must not fail the request.
+        logger.warn({ err: refusal }, 'rate limit not checked');
+        next();
+      },
+    );
   };
-
-  return { take, middleware };
 }

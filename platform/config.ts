@@ -129,7 +129,7 @@ export const envSchema = z.object({
   API_RATE_LIMIT_PER_MINUTE: positiveInt()
     .default(600)
     .describe(
-      'Requests per minute one API key (or one client address without a key) may make, per API process.',
+      'Requests per minute one API key (or one client address without a key) may make, counted in PostgreSQL across all API processes.',
     ),
   API_BODY_LIMIT: z
     .string()

@@ -2,6 +2,7 @@
 # Kafka: one KRaft node acting as broker and controller, run straight from
 # the Maven Central jars (no distribution tarball is reachable).
 
+# Also pinned in stack/kafka/pom.xml (what is resolved) and docker-compose.yml; a unit test keeps them equal.
 KAFKA_VERSION=3.9.1
 KAFKA_HOME="$CACHE_DIR/kafka-$KAFKA_VERSION"
 KAFKA_LIBS="$KAFKA_HOME/libs"

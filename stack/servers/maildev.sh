@@ -18,6 +18,7 @@
 #   POST   /api/email/delete            {"ids": [...]} delete several
 #   PATCH  /api/email/read-all          mark all read
 
+# Also pinned in docker-compose.yml; a unit test keeps the two equal.
 MAILDEV_VERSION=3.0.0
 MAILDEV_HOME="$CACHE_DIR/maildev-$MAILDEV_VERSION"
 MAILDEV_JS="$MAILDEV_HOME/node_modules/maildev/dist/bin/maildev.js"

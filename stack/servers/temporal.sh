@@ -8,8 +8,13 @@ TEMPORAL_HOME="$CACHE_DIR/temporal-$TEMPORAL_VERSION"
 TEMPORAL_BIN="$TEMPORAL_HOME/temporal"
 TEMPORAL_DB="$STACK_DIR/temporal/temporal.db"
 
-# Search attributes the order workflows are indexed by (name=type).
-TEMPORAL_SEARCH_ATTRIBUTES=(OrderStatus=Keyword CustomerId=Keyword OrderTotal=Double FraudDecision=Keyword)
+# Search attributes the order workflows are indexed by, one name=type per line, from their one list
+# (the workflow code's keys are checked against the same file by a unit test). Read when needed, not when
+# this file is sourced: `down` and `status` need no node.
+temporal_search_attributes() {
+  node -e 'for (const [name, type] of Object.entries(require(process.argv[1]))) console.log(`${name}=${type}`);' \
+    "$REPO_ROOT/workflows/search-attributes.json"
+}
 
 temporal_ports() { echo "$TEMPORAL_PORT $TEMPORAL_UI_PORT"; }
 # The db path is unique to this clone, so it tells our server from others.
@@ -66,8 +71,10 @@ temporal_start() {
     # per activity. Off by default on this server version.
     --dynamic-config-value system.enableActivityEagerExecution=true
   )
-  local sa
-  for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$sa"); done
+  local listed sa attributes
+  listed="$(temporal_search_attributes)" || die "temporal: cannot read the search attributes"
+  mapfile -t attributes <<<"$listed"
+  for sa in "${attributes[@]}"; do args+=(--search-attribute "$sa"); done
   log "temporal: starting dev server on 127.0.0.1:$TEMPORAL_PORT (UI $TEMPORAL_UI_PORT)"
   spawn temporal "$TEMPORAL_BIN" "${args[@]}"
 }
@@ -79,11 +86,13 @@ temporal_ping() {
 
 # The start flags register the attributes on a new database and are
 # tolerated on an existing one; this only fills in any that are missing
-# (e.g. a database created before an attribute was added here).
+# (e.g. a database created before an attribute was added to the list).
 temporal_setup() {
-  local have sa
+  local have listed sa attributes
   have="$("$TEMPORAL_BIN" operator search-attribute list --address "127.0.0.1:$TEMPORAL_PORT" --namespace default)"
-  for sa in "${TEMPORAL_SEARCH_ATTRIBUTES[@]}"; do
+  listed="$(temporal_search_attributes)" || die "temporal: cannot read the search attributes"
+  mapfile -t attributes <<<"$listed"
+  for sa in "${attributes[@]}"; do
     grep -qw "${sa%%=*}" <<<"$have" && continue
     log "temporal: registering search attribute $sa"
     "$TEMPORAL_BIN" operator search-attribute create --address "127.0.0.1:$TEMPORAL_PORT" \

@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../api/app';
 import { createKeyring } from '../../api/auth';
-import { createRateLimiter } from '../../api/rate-limit';
 import { InsecureApiKeysError, createApiServer } from '../../api/server';
 import { ConfigError, loadConfig } from '../../platform/config';
+import { createPool, migrate } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
+import { withTestKeys } from '../support/api-harness';
 
 describe('API_KEYS configuration', () => {
   it('parses name:role:secret entries, keeping colons inside the secret', () => {
@@ -67,15 +73,67 @@ describe('keyring', () => {
   });
 });
 
-describe('rate limiter (token bucket, per process)', () => {
-  it('allows a burst of the per-minute budget, then refills one token every 60/limit seconds', () => {
-    let now = 0;
-    const limiter = createRateLimiter(60, () => now);
-    for (let i = 0; i < 60; i++) expect(limiter.take('key:shop')).toMatchObject({ allowed: true });
-    expect(limiter.take('key:shop')).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    expect(limiter.take('key:other')).toMatchObject({ allowed: true });
-    now += 1_000;
-    expect(limiter.take('key:shop')).toEqual({ allowed: true, remaining: 0 });
-    expect(limiter.take('key:shop')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+describe('rate limit shared by every API process', () => {
+  // Real PostgreSQL; Temporal is never called: the products route reads the catalog only.
+  const base = withTestKeys(loadConfig());
+  const logger = createLogger(base, 'test-api');
+  // One pool per app, as two API processes would have.
+  const pools = [createPool(base), createPool(base)];
+  const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' });
+  const temporal = new Client({ connection, namespace: 'default' });
+
+  beforeAll(async () => {
+    await migrate(pools[0]!);
+    // Connected before the test, so no request's store query waits for a connection and falls back to
+    // the in-memory limiter (rate-limit-store.ts), which would count it in one app only.
+    await Promise.all(pools.map((pool) => pool.query('SELECT 1')));
+  });
+  afterAll(async () => {
+    await connection.close();
+    await Promise.all(pools.map((pool) => pool.end()));
+  });
+
+  it('counts the requests two API apps on one database receive against one budget per key', async () => {
+    // A key of its own, so no other test's requests count in its window.
+    const key = {
+      name: `limits-${randomUUID().slice(0, 8)}`,
+      role: 'storefront' as const,
+      secret: `limits-secret-${randomUUID()}`,
+    };
+    const config = { ...base, api: { ...base.api, rateLimitPerMinute: 4, keys: [key] } };
+    const [first, second] = pools.map((pool) =>
+      createApp({
+        config,
+        logger,
+        readiness: {},
+        pool,
+        temporal,
+        publishProductCreated: () => Promise.resolve(),
+      }),
+    );
+    const get = (app: Express) => request(app).get('/v1/products?pageSize=1').set('X-API-Key', key.secret);
+
+    const answers: unknown[] = [];
+    for (const app of [first!, second!, first!, second!]) {
+      const res = await get(app);
+      answers.push([res.status, res.headers['ratelimit-limit'], res.headers['ratelimit-remaining']]);
+    }
+    expect(answers).toEqual([
+      [200, '4', '3'],
+      [200, '4', '2'],
+      [200, '4', '1'],
+      [200, '4', '0'],
+    ]);
+    // The first app learns from the table that the budget is spent; the second, which spent the last
+    // request, already knows it from memory. Either way: the same 429 problem document.
+    for (const app of [first!, second!]) {
+      const res = await get(app);
+      expect([res.status, res.headers['ratelimit-remaining']]).toEqual([429, '0']);
+      expect(res.body).toMatchObject({ code: 'rate_limited' });
+      const retryAfter = Number(res.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(res.body).toMatchObject({ retryAfterSeconds: retryAfter });
+    }
   });
 });

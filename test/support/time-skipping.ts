@@ -21,9 +21,9 @@ import type { orderSaga } from '../../workflows';
 import { orderWorkflowId, statusQuery } from '../../workflows/messages';
 import {
   CustomerIdKey,
-  FraudDecisionKey,
   OrderStatusKey,
   OrderTotalKey,
+  orderSearchAttributeKeys,
 } from '../../workflows/search-attributes';
 import type { FakeSagaSteps } from './fake-saga-steps';
 
@@ -60,7 +60,7 @@ export async function startTimeSkippingEnvironment(): Promise<TestWorkflowEnviro
     server: { executable: { type: 'existing-path', path: testServerPath() } },
   });
   const searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
-  for (const key of [OrderStatusKey, CustomerIdKey, OrderTotalKey, FraudDecisionKey]) {
+  for (const key of orderSearchAttributeKeys) {
     const type = encodeSearchAttributeIndexedValueType(key.type);
     if (type === undefined) throw new Error(`no indexed value type for search attribute ${key.name}`);
     searchAttributes[key.name] = type;
