@@ -84,12 +84,12 @@ describe('error responses (RFC 9457 problem documents)', () => {
       title: 'The request is invalid',
       status: 400,
       detail: expect.stringMatching(
-        /^the request is invalid: body\.customerId: customer id must not contain spaces; /,
+        /^the request is invalid: body\.customerId: customer id must not contain spaces or control characters; /,
       ) as string,
       code: 'validation_failed',
       instance: '/v1/orders',
       issues: [
-        { path: 'body.customerId', message: 'customer id must not contain spaces' },
+        { path: 'body.customerId', message: 'customer id must not contain spaces or control characters' },
         { path: 'body.lines.0.sku', message: 'SKU must be 1-64 upper-case letters, digits, ".", "_" or "-"' },
         { path: 'body.lines.0.quantity', message: 'quantity must be at least 1' },
         { path: 'body.lines.1.quantity', message: 'quantity must be at most 1000' },
