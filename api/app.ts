@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Express } from 'express';
 import type { Pool } from 'pg';
+import { apiRoutes } from '../contracts/http-api';
 import type { AppConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import { authenticate, createKeyring } from './auth';
@@ -13,6 +14,7 @@ import type { PublishProductCreated } from './catalog-events';
 import { createCatalogStore } from './catalog-store';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { createIdempotencyStore } from './idempotency';
+import { methodGuard } from './method-guard';
 import { createHttpMetrics } from './metrics';
 import { createOrderGateway } from './order-gateway';
 import { rateLimit } from './rate-limit';
@@ -49,6 +51,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(metrics.middleware);
   app.use(requestLog(logger));
   app.use(securityHeaders());
+  app.use(methodGuard(Object.values(apiRoutes)));
   app.use(operationsRoutes({ readiness: deps.readiness, metrics }, options));
 
   // Everything under /v1 needs a key: identify it, spend one request of its budget, then check the body.

@@ -102,6 +102,24 @@ export class RouteNotFoundError extends ApiError {
   }
 }
 
+/** Thrown when the path exists but does not answer the method (RFC 9110: 405 with an Allow header). */
+export class MethodNotAllowedError extends ApiError {
+  readonly code = 'method_not_allowed';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`${path} does not answer ${method}; it answers ${allowed.join(', ')}`);
+  }
+  override extensions(): ProblemExtensions {
+    return { allowedMethods: [...this.allowed] };
+  }
+  override headers(): Record<string, string> {
+    return { Allow: this.allowed.join(', ') };
+  }
+}
+
 /** Thrown when an Idempotency-Key is sent again with a different body. */
 export class IdempotencyKeyReusedError extends ApiError {
   readonly code = 'idempotency_key_reused';

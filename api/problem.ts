@@ -14,6 +14,7 @@ const titles: Record<ProblemCode, string> = {
   order_not_found: 'Order not found',
   product_not_found: 'Product not found',
   route_not_found: 'Route not found',
+  method_not_allowed: 'Method not allowed',
   idempotency_key_reused: 'Idempotency-Key reused with a different body',
   order_update_refused: 'The order refused the request',
   order_closed: 'The order has already ended',

@@ -14,6 +14,7 @@ export const problemStatus = {
   order_not_found: 404,
   product_not_found: 404,
   route_not_found: 404,
+  method_not_allowed: 405,
   idempotency_key_reused: 409,
   order_update_refused: 409,
   order_closed: 409,
@@ -60,5 +61,7 @@ export const Problem = z.object({
   requiredRoles: z.array(z.string()).optional(),
   retryAfterSeconds: z.number().int().positive().optional(),
   dependency: z.string().optional(),
+  /** For method_not_allowed: the methods the path answers (also in the Allow header). */
+  allowedMethods: z.array(z.string()).optional(),
 });
 export type Problem = z.infer<typeof Problem>;

@@ -181,6 +181,21 @@ describe('error responses (RFC 9457 problem documents)', () => {
     });
   });
 
+  it('answers a method the path does not answer with 405 and Allow, before any key or body check', async () => {
+    const trace = await request(app()).trace('/v1/orders/ord-123');
+    expectProblem(trace, 405, 'method_not_allowed');
+    expect(trace.headers.allow).toBe('GET, HEAD');
+    expect(trace.body).toMatchObject({ allowedMethods: ['GET', 'HEAD'], instance: '/v1/orders/ord-123' });
+
+    const del = await request(app()).delete('/v1/orders').set('Content-Type', 'text/plain').send('x');
+    expectProblem(del, 405, 'method_not_allowed');
+    expect(del.headers.allow).toBe('POST, GET, HEAD');
+
+    const options = await request(app()).options('/healthz');
+    expect(options.status).toBe(405);
+    expect(options.headers.allow).toBe('GET, HEAD');
+  });
+
   it('answers an unknown SKU in a path with 404 product_not_found', async () => {
     const res = await request(app()).get('/v1/inventory/NO-SUCH-SKU').set('X-API-Key', testKeys.storefront);
     expectProblem(res, 404, 'product_not_found');
