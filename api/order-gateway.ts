@@ -28,6 +28,7 @@ import {
 import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from '../workflows/search-attributes';
 import { createOrderLogReader } from './order-log-reader';
 import { listOrders } from './order-listing';
+import { pageTokenKey } from './page-token';
 import { OrderClosedError, OrderNotFoundError, OrderUpdateRefusedError } from './errors';
 import { asOutage } from './outage';
 
@@ -60,6 +61,7 @@ export function createOrderGateway(
 ) {
   const timeoutMs = config.api.temporalTimeoutMs;
   const readOrderLog = createOrderLogReader(client, pool, config.temporal.namespace);
+  const pageTokenSeal = pageTokenKey(config.api.keys.map((key) => key.secret));
   const withDeadline = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + timeoutMs, fn);
   const handleOf = (orderId: string) => client.workflow.getHandle<typeof orderSaga>(orderWorkflowId(orderId));
 
@@ -224,7 +226,7 @@ export function createOrderGateway(
     facts,
     cancel,
     review,
-    list: (query: OrderListQuery) => listOrders(client, withDeadline, query),
+    list: (query: OrderListQuery) => listOrders(client, withDeadline, query, pageTokenSeal),
   };
 }
 

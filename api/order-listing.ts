@@ -6,6 +6,7 @@ import type { OrderList, OrderListQuery } from '../contracts/http-orders';
 import { OrderStatus } from '../contracts/order-status';
 import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from '../workflows/search-attributes';
 import { ValidationError } from './errors';
+import { openPageToken, sealPageToken } from './page-token';
 
 const ORDER_PREFIX = 'order-';
 const GRPC_INVALID_ARGUMENT = 3;
@@ -30,7 +31,12 @@ export async function listOrders(
   client: Client,
   withDeadline: <T>(fn: () => Promise<T>) => Promise<T>,
   query: OrderListQuery,
+  tokenKey: Buffer,
 ): Promise<OrderList> {
+  const invalidToken = () =>
+    new ValidationError([{ path: 'query.pageToken', message: 'pageToken is not a token of this listing' }]);
+  const pageToken = query.pageToken === undefined ? undefined : openPageToken(tokenKey, query.pageToken);
+  if (query.pageToken !== undefined && !pageToken) throw invalidToken();
   const clauses = [`WorkflowType = 'orderSaga'`];
   // Both values are validated by the contract (an enum, and an id without quotes or backslashes).
   if (query.customerId) clauses.push(`CustomerId = "${query.customerId}"`);
@@ -42,15 +48,12 @@ export async function listOrders(
         namespace: client.options.namespace,
         query: clauses.join(' AND '),
         pageSize: query.pageSize,
-        ...(query.pageToken ? { nextPageToken: Buffer.from(query.pageToken, 'base64url') } : {}),
+        ...(pageToken ? { nextPageToken: pageToken } : {}),
       }),
     );
   } catch (err) {
-    if ((err as { code?: unknown }).code === GRPC_INVALID_ARGUMENT && query.pageToken) {
-      throw new ValidationError([
-        { path: 'query.pageToken', message: 'pageToken is not a token of this listing' },
-      ]);
-    }
+    // A sealed token Temporal refuses: issued for another query (filters changed between pages).
+    if ((err as { code?: unknown }).code === GRPC_INVALID_ARGUMENT && pageToken) throw invalidToken();
     throw err;
   }
   const orders = response.executions.map((execution) => {
@@ -73,6 +76,6 @@ export async function listOrders(
   const token = response.nextPageToken;
   return {
     orders,
-    ...(token && token.length > 0 ? { nextPageToken: Buffer.from(token).toString('base64url') } : {}),
+    ...(token && token.length > 0 ? { nextPageToken: sealPageToken(tokenKey, token) } : {}),
   };
 }

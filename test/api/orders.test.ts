@@ -446,6 +446,16 @@ describe('GET /v1/orders', () => {
     expect(res.status).toBe(400);
     expect((res.body as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(['query.status']);
   });
+
+  it('refuses a page token it did not issue at once, without asking Temporal (which takes seconds over it)', async () => {
+    const startedAt = Date.now();
+    const res = await api.http().get('/v1/orders?pageToken=AAAA').set('X-API-Key', testKeys.storefront);
+    expect(res.status).toBe(400);
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    expect((res.body as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+      'query.pageToken',
+    ]);
+  });
 });
 
 describe('POST /v1/orders/:orderId/cancel and /review', () => {
