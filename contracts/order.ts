@@ -36,8 +36,18 @@ export const ShippingAddress = z.object({
   country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code such as DE'),
 });
 
+// RFC 5321 limits: 64 characters before the @, 63 per domain label, 254 in all (what mail servers and
+// the OpenAPI "email" format accept; zod's pattern alone lets longer addresses through).
+const emailFitsRfc5321 = (email: string) => {
+  const [local = '', domain = ''] = email.split('@');
+  return local.length <= 64 && domain.split('.').every((label) => label.length <= 63);
+};
+
 export const Contact = z.object({
-  email: z.email(),
+  email: z
+    .email()
+    .max(254)
+    .refine(emailFitsRfc5321, 'email: at most 64 characters before the @ and 63 per domain label'),
   phone: optionalLine(32).optional(),
 });
 
