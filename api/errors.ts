@@ -178,6 +178,17 @@ export class ProductExistsError extends ApiError {
   }
 }
 
+/** Thrown when an order names a SKU on more than one line (one line per SKU, with its quantity). */
+export class DuplicateSkuError extends ApiError {
+  readonly code = 'duplicate_sku';
+  constructor(readonly skus: readonly string[]) {
+    super(`each SKU may appear on one line only; put the whole quantity of ${skus.join(', ')} on one line`);
+  }
+  override extensions(): ProblemExtensions {
+    return { skus: [...this.skus] };
+  }
+}
+
 /** Thrown when an order names SKUs the catalog does not have. */
 export class UnknownSkuError extends ApiError {
   readonly code = 'unknown_sku';

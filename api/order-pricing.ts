@@ -1,7 +1,7 @@
 /** Prices an order's lines from the catalog in PostgreSQL: client prices are never trusted. */
 import type { Pool } from 'pg';
 import type { OrderLineInput, PricedLine } from '../contracts/order';
-import { MixedCurrenciesError, UnknownSkuError } from './errors';
+import { DuplicateSkuError, MixedCurrenciesError, UnknownSkuError } from './errors';
 
 export interface PricedLines {
   currency: string;
@@ -10,6 +10,9 @@ export interface PricedLines {
 }
 
 export async function priceLines(pool: Pool, lines: readonly OrderLineInput[]): Promise<PricedLines> {
+  const skus = lines.map((l) => l.sku);
+  const repeated = [...new Set(skus.filter((sku, i) => skus.indexOf(sku) !== i))].sort();
+  if (repeated.length > 0) throw new DuplicateSkuError(repeated);
   const { rows } = await pool.query<{ sku: string; name: string; price_minor: string; currency: string }>(
     'SELECT sku, name, price_minor, currency FROM products WHERE sku = ANY($1::text[])',
     [lines.map((l) => l.sku)],

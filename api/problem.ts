@@ -22,6 +22,7 @@ const titles: Record<ProblemCode, string> = {
   payload_too_large: 'The request body is too large',
   unsupported_media_type: 'Unsupported media type',
   unknown_sku: 'Unknown SKU',
+  duplicate_sku: 'SKU on more than one line',
   mixed_currencies: 'Lines in more than one currency',
   rate_limited: 'Too many requests',
   internal_error: 'Internal error',

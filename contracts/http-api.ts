@@ -82,6 +82,7 @@ export const apiRoutes = {
       'payload_too_large',
       'unsupported_media_type',
       'unknown_sku',
+      'duplicate_sku',
       'mixed_currencies',
     ],
   },

@@ -22,6 +22,7 @@ export const problemStatus = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unknown_sku: 422,
+  duplicate_sku: 422,
   mixed_currencies: 422,
   rate_limited: 429,
   internal_error: 500,

@@ -51,18 +51,17 @@ export const Contact = z.object({
   phone: optionalLine(32).optional(),
 });
 
-/** What a client submits: no prices (the catalog prices the lines), no order id (the API assigns one). */
-export const OrderInput = z
-  .object({
-    customerId: CustomerId,
-    lines: z.array(OrderLineInput).min(1, 'an order needs at least one line').max(100),
-    shippingAddress: ShippingAddress,
-    contact: Contact,
-  })
-  .refine((o) => new Set(o.lines.map((l) => l.sku)).size === o.lines.length, {
-    message: 'each SKU may appear on one line only',
-    path: ['lines'],
-  });
+/**
+ * What a client submits: no prices (the catalog prices the lines), no order id (the API assigns one).
+ * Each SKU may appear on one line only; JSON Schema cannot say that of an array of objects, so the API
+ * checks it with the catalog rules and answers 422 duplicate_sku (api/order-pricing.ts).
+ */
+export const OrderInput = z.object({
+  customerId: CustomerId,
+  lines: z.array(OrderLineInput).min(1, 'an order needs at least one line').max(100),
+  shippingAddress: ShippingAddress,
+  contact: Contact,
+});
 
 export const PricedLine = OrderLineInput.extend({
   name: z.string().min(1),

@@ -114,6 +114,22 @@ describe('error responses (RFC 9457 problem documents)', () => {
     ]);
   });
 
+  it('refuses a SKU on two lines with 422 duplicate_sku naming it, and starts nothing', async () => {
+    const res = await request(app())
+      .post('/v1/orders')
+      .set('X-API-Key', testKeys.storefront)
+      .set('Idempotency-Key', 'key-422-duplicate-sku')
+      .send(
+        orderBody([
+          { sku: 'DUP-1', quantity: 1 },
+          { sku: 'OTHER', quantity: 1 },
+          { sku: 'DUP-1', quantity: 2 },
+        ]),
+      );
+    expectProblem(res, 422, 'duplicate_sku');
+    expect((res.body as Problem).skus).toEqual(['DUP-1']);
+  });
+
   it('answers malformed JSON with 400 malformed_json', async () => {
     const res = await request(app())
       .post('/v1/orders')
