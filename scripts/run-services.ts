@@ -114,6 +114,9 @@ void Promise.all([waitForApi(), n8nUrl()]).then(([up, n8n]) => {
     ...(process.env.INBOX_URL
       ? [`  Webhook inbox  ${process.env.INBOX_URL} (what n8n's workflows post)`]
       : []),
+    ...(process.env.STRIPE_API_BASE
+      ? [`  Payments       ${process.env.STRIPE_API_BASE} (localstripe: Stripe's API, no UI)`]
+      : []),
     '',
     'Ctrl-C stops the API and the workers; the local stack keeps running until `npm run stack:down`.',
     '',

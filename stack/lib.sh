@@ -22,6 +22,7 @@ MAILDEV_SMTP_PORT="${MAILDEV_SMTP_PORT:-1025}"
 MAILDEV_WEB_PORT="${MAILDEV_WEB_PORT:-1080}"
 # The webhook inbox; N8N_HOOKS_PORT is its earlier name and still works.
 INBOX_PORT="${INBOX_PORT:-${N8N_HOOKS_PORT:-5690}}"
+LOCALSTRIPE_PORT="${LOCALSTRIPE_PORT:-8420}"
 
 # Seconds a server gets to answer after start, and to exit after a signal.
 STACK_START_TIMEOUT="${STACK_START_TIMEOUT:-90}"
@@ -37,7 +38,7 @@ STACK_STOP_TIMEOUT="${STACK_STOP_TIMEOUT:-30}"
 #   <name>_match    text in its command line that identifies our process
 #   <name>_stop_signal  optional, default TERM
 # shellcheck disable=SC2034  # used by the scripts that source this file
-SERVERS=(temporal kafka postgres maildev inbox n8n)
+SERVERS=(temporal kafka postgres maildev inbox localstripe n8n)
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }

@@ -1,0 +1,66 @@
+"""Runs localstripe on one address with its store in a file of our choosing.
+
+localstripe's own command (`localstripe --port N [--from-scratch]`) has no
+address option: it binds `::`, every interface (adrienverge/localstripe#3).
+It also pickles its whole store to the fixed path /tmp/localstripe.pickle
+after every write and loads it at start, so every localstripe on a machine
+shares one file (upstream's answer: copy that file, adrienverge/localstripe#145).
+This launcher serves the same aiohttp app on the address given and keeps the
+store in this clone's .stack folder. Written for localstripe 1.15.10; it uses
+`localstripe.server.app` and the two Store methods below, nothing else.
+"""
+
+import argparse
+import logging
+import os
+import pickle
+
+from aiohttp import web
+from localstripe import resources, server
+
+
+def keep_store_in(path):
+    def try_load_from_disk(store):
+        try:
+            with open(path, 'rb') as f:
+                saved = pickle.load(f)
+        except FileNotFoundError:
+            return
+        store.clear()
+        store.update(saved)  # dict.update: no dump per key
+
+    def dump_to_disk(store):
+        # A plain dict (upstream pickles the Store itself, whose unpickling
+        # calls __setitem__ and so rewrites the file once per key), written
+        # beside the file and renamed, so a kill mid-write keeps the old one.
+        part = path + '.part'
+        with open(part, 'wb') as f:
+            pickle.dump(dict(store), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(part, path)
+
+    resources.Store.try_load_from_disk = try_load_from_disk
+    resources.Store.dump_to_disk = dump_to_disk
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=8420)
+    parser.add_argument('--store', required=True,
+                        help='file the payments are kept in across restarts')
+    parser.add_argument('--from-scratch', action='store_true',
+                        help='start empty (the file is overwritten at the first write)')
+    args = parser.parse_args()
+
+    keep_store_in(args.store)
+    if not args.from_scratch:
+        resources.store.try_load_from_disk()
+
+    access = logging.getLogger('aiohttp.access')
+    access.setLevel(logging.DEBUG)
+    access.addHandler(logging.StreamHandler())
+    web.run_app(server.app, host=args.host, port=args.port, access_log=access)
+
+
+if __name__ == '__main__':
+    main()
