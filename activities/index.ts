@@ -6,3 +6,4 @@ export type { EventPublishingActivities } from './event-publishing';
 export type { NotificationRequest } from './notification-mail';
 export type { OutboxActivities } from './outbox';
 export type { OrderIntakeActivities } from './order-intake';
+export type { PaymentActivities } from './payment';

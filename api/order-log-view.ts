@@ -97,6 +97,27 @@ export function orderStateFromLog(log: OrderLog): OrderState {
         state.reason = event.data.reason;
         transition('rejected', at, event.data.reason);
         break;
+      case 'payment.authorized':
+      case 'payment.captured': {
+        const { paymentIntentId, amountMinor, currency } = event.data;
+        const status = event.type === 'payment.authorized' ? 'authorized' : 'captured';
+        state.payment = { status, paymentIntentId, amountMinor, currency };
+        break;
+      }
+      case 'payment.voided':
+      case 'payment.refunded': {
+        const { paymentIntentId, amountMinor, currency } = event.data;
+        const status = event.type === 'payment.voided' ? 'voided' : 'refunded';
+        state.payment = { status, paymentIntentId, amountMinor, currency };
+        state.compensations.push({ step: 'void payment', outcome: 'done' });
+        if (state.status !== 'compensating') transition('compensating', at);
+        break;
+      }
+      case 'payment.declined': {
+        const { amountMinor, currency, declineCode, reason } = event.data;
+        state.payment = { status: 'declined', amountMinor, currency, declineCode, reason };
+        break;
+      }
       case 'notification.sent':
         state.notification = { kind: event.data.kind, outcome: 'sent' };
         break;

@@ -16,6 +16,7 @@ export const RejectionCode = z.enum([
   'review_rejected',
   'review_timeout',
   'invalid_order',
+  'payment_declined',
   'step_failed',
 ]);
 export type RejectionCode = z.infer<typeof RejectionCode>;
@@ -67,6 +68,38 @@ export const orderEventData = {
     ...money,
     code: RejectionCode,
     reason: z.string(),
+  }),
+  'payment.authorized': z.object({
+    ...orderRef,
+    paymentIntentId: z.string(),
+    amountMinor: MinorUnits,
+    currency: CurrencyCode,
+  }),
+  'payment.declined': z.object({
+    ...orderRef,
+    amountMinor: MinorUnits,
+    currency: CurrencyCode,
+    declineCode: z.string(),
+    reason: z.string(),
+  }),
+  'payment.captured': z.object({
+    ...orderRef,
+    paymentIntentId: z.string(),
+    amountMinor: MinorUnits,
+    currency: CurrencyCode,
+  }),
+  'payment.voided': z.object({
+    ...orderRef,
+    paymentIntentId: z.string(),
+    amountMinor: MinorUnits,
+    currency: CurrencyCode,
+  }),
+  'payment.refunded': z.object({
+    ...orderRef,
+    paymentIntentId: z.string(),
+    refundId: z.string(),
+    amountMinor: MinorUnits,
+    currency: CurrencyCode,
   }),
   'notification.sent': z.object({
     ...orderRef,

@@ -5,6 +5,7 @@ import { Reservation, StockShortage } from './inventory';
 import { PricedOrder } from './order';
 import { CancellationRequest, ReviewDecision } from './order-messages';
 import { OrderStatus } from './order-status';
+import { Payment } from './payment';
 
 export const TimelineEntry = z.object({
   status: OrderStatus,
@@ -22,6 +23,8 @@ export const OrderState = z.object({
   reservation: Reservation.optional(),
   shortages: z.array(StockShortage).optional(),
   fraud: FraudAssessment.optional(),
+  /** Absent for an order submitted without a payment method, or before the authorization. */
+  payment: Payment.optional(),
   review: ReviewDecision.extend({ decidedAt: z.iso.datetime() }).optional(),
   cancellation: CancellationRequest.extend({ requestedAt: z.iso.datetime() }).optional(),
   compensations: z.array(

@@ -52,6 +52,20 @@ export const Contact = z.object({
 });
 
 /**
+ * How the customer pays: a payment method id (`pm_…`) or token (`tok_…`) the storefront obtained from the
+ * payment provider. Card details never pass through this product.
+ */
+export const PaymentMethodInput = z.object({
+  method: z
+    .string()
+    .regex(
+      /^(pm|tok)_[A-Za-z0-9_]{1,200}$/,
+      'payment method must be a provider id (pm_…) or token (tok_…); card details never go through this API',
+    ),
+});
+export type PaymentMethodInput = z.infer<typeof PaymentMethodInput>;
+
+/**
  * What a client submits: no prices (the catalog prices the lines), no order id (the API assigns one).
  * Each SKU may appear on one line only; JSON Schema cannot say that of an array of objects, so the API
  * checks it with the catalog rules and answers 422 duplicate_sku (api/order-pricing.ts).
@@ -61,6 +75,8 @@ export const OrderInput = z.object({
   lines: z.array(OrderLineInput).min(1, 'an order needs at least one line').max(100),
   shippingAddress: ShippingAddress,
   contact: Contact,
+  /** Without it the order is not charged (e.g. paid on invoice); with it the saga authorizes the total. */
+  payment: PaymentMethodInput.optional(),
 });
 
 export const PricedLine = OrderLineInput.extend({
@@ -78,6 +94,7 @@ export const PricedOrder = z
     totalMinor: MinorUnits,
     shippingAddress: ShippingAddress,
     contact: Contact,
+    payment: PaymentMethodInput.optional(),
     placedAt: z.iso.datetime(),
   })
   .refine((o) => o.lines.every((l) => l.lineTotalMinor === l.unitPriceMinor * l.quantity), {

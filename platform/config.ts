@@ -103,6 +103,17 @@ export const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
     .default('smtp://127.0.0.1:1025')
     .describe('SMTP server for customer notifications.'),
+  STRIPE_API_BASE: z
+    .url()
+    .default('http://127.0.0.1:8420')
+    .describe(
+      'Payment provider speaking the Stripe API: the local stack runs localstripe here; production sets https://api.stripe.com.',
+    ),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'expected a Stripe secret or restricted key (sk_test_…, sk_live_…)')
+    .default('sk_test_fusioncommerce_local')
+    .describe('Secret key for the payment provider; the default only works with the local stack.'),
   MAIL_FROM: z
     .string()
     .min(3)
@@ -249,6 +260,7 @@ function toAppConfig(env: Env) {
     },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, inboxUrl: env.MAILDEV_URL },
+    payments: { apiBase: env.STRIPE_API_BASE, secretKey: env.STRIPE_SECRET_KEY },
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
     api: {
       keys: env.API_KEYS.map(parseApiKey),
@@ -293,7 +305,7 @@ export class ConfigError extends Error {
 }
 
 // A typo in a secret must not print the secret to the start-up log.
-const secretVariables = new Set(['API_KEYS', 'TEMPORAL_API_KEY', 'KAFKA_SASL_PASSWORD']);
+const secretVariables = new Set(['API_KEYS', 'TEMPORAL_API_KEY', 'KAFKA_SASL_PASSWORD', 'STRIPE_SECRET_KEY']);
 
 /** Parses the given environment (default: the process's). Empty strings count as unset. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {

@@ -10,8 +10,10 @@ import { createInventoryActivities } from '../activities/inventory';
 import { createNotificationActivities } from '../activities/notification';
 import { createOrderIntakeActivities } from '../activities/order-intake';
 import { createOutboxActivities } from '../activities/outbox';
+import { createPaymentActivities } from '../activities/payment';
 import type { AppConfig } from '../platform/config';
 import { createPool, migrate } from '../platform/database';
+import { createPaymentClient } from '../platform/payments';
 import type { Service } from '../platform/lifecycle';
 import { buildWorkflowBundle } from './workflow-bundle';
 import type { BuiltBundle } from './workflow-bundle';
@@ -55,6 +57,7 @@ export function createOrderWorker(
           ...createNotificationActivities(pool, transport, config.mail.from),
           ...createOutboxActivities(pool),
           ...createOrderIntakeActivities(),
+          ...createPaymentActivities(pool, createPaymentClient(config)),
         },
         shutdownGraceTime: config.shutdownGraceMs,
       });

@@ -18,6 +18,7 @@ import { stampedOrderEvent } from '../contracts/event-stamp';
 import type { OrderEvent, OrderEventData, OrderEventType, RejectionCode } from '../contracts/events';
 import { InventoryFailureType } from '../contracts/inventory-failures';
 import type { StockShortage } from '../contracts/inventory';
+import { formatMoney } from '../contracts/money';
 import { NotificationKind } from '../contracts/notification';
 import { checkCancellationRequest, checkReviewDecision } from '../contracts/order-message-checks';
 import type { OrderSagaInput, OrderSagaResult, ReviewDecision } from '../contracts/order-messages';
@@ -160,6 +161,46 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     requestedBy: saga.state.cancellation?.requestedBy ?? 'temporal',
   });
 
+  /**
+   * Authorizes the order total (manual capture) with the payment method the storefront sent; answers the
+   * rejection when the provider declines. The void (or refund, once captured) is registered first, so an
+   * authorization can never be left without its compensation.
+   */
+  async function authorize(method: string): Promise<Outcome | undefined> {
+    compensations.add('void payment', async () => {
+      const undone = await step.voidPayment.executeWithOptions({ summary: 'void or refund the payment' }, [
+        orderId,
+        events.peek(),
+      ]);
+      if (undone.payment) saga.state.payment = undone.payment;
+      if (undone.undone) events.advance();
+    });
+    const payment = await CancellationScope.nonCancellable(() =>
+      step.authorizePayment.executeWithOptions(
+        { summary: `authorize ${formatMoney(order.totalMinor, order.currency)}` },
+        [
+          {
+            orderId,
+            customerId: order.customerId,
+            amountMinor: order.totalMinor,
+            currency: order.currency,
+            method,
+          },
+          events.peek(),
+        ],
+      ),
+    );
+    events.advance();
+    saga.state.payment = payment;
+    saga.refreshDetails();
+    if (payment.status === 'authorized') return undefined;
+    return {
+      status: 'rejected',
+      code: 'payment_declined',
+      reason: `payment declined (${payment.declineCode ?? 'declined'}): ${payment.reason ?? 'no reason given'}`,
+    };
+  }
+
   async function runSteps(): Promise<Outcome> {
     saga.transition('reserving');
     compensations.add('release inventory', async () => {
@@ -200,6 +241,11 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
         code: 'insufficient_stock',
         reason: `insufficient stock for ${shortages.map((s) => s.sku).join(', ')}`,
       };
+    }
+
+    if (order.payment) {
+      const declined = await authorize(order.payment.method);
+      if (declined) return declined;
     }
 
     saga.transition('assessing_fraud');
@@ -256,6 +302,13 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     // A cancellation accepted while the review decision was being recorded wins over confirmation.
     if (saga.state.cancellation) return cancelledOutcome();
     saga.transition('confirming');
+    if (saga.state.payment?.status === 'authorized') {
+      // Retried until the provider answers (a pending activity in the UI meanwhile); refused → compensate.
+      saga.state.payment = await CancellationScope.nonCancellable(() =>
+        step.capturePayment.executeWithOptions({ summary: 'capture the payment' }, [orderId, events.peek()]),
+      );
+      events.advance();
+    }
     saga.state.reservation = await CancellationScope.nonCancellable(() =>
       step.commitInventory.executeWithOptions({ summary: 'commit the reservation' }, [
         orderId,
@@ -311,7 +364,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       outcome.status === 'cancelled'
         ? outcome.reason
         : outcome.status === 'rejected'
-          ? outcome.code === 'insufficient_stock'
+          ? outcome.code === 'insufficient_stock' || outcome.code === 'payment_declined'
             ? outcome.reason
             : 'we could not verify the order'
           : undefined;

@@ -59,11 +59,16 @@ export class SagaState {
   }
 
   refreshDetails(note?: string): void {
-    const { order, status, fraud, reservation } = this.state;
+    const { order, status, fraud, reservation, payment } = this.state;
     const lines = [
       `**${stepDescriptions[status]}**${note ? `: ${note}` : ''}`,
       `Order ${order.orderId} for customer ${order.customerId}, ${formatMoney(order.totalMinor, order.currency)}`,
       ...(reservation ? [`Reservation: ${reservation.status}`] : []),
+      ...(payment
+        ? [
+            `Payment: ${payment.status}, ${formatMoney(payment.amountMinor, payment.currency)}${payment.paymentIntentId ? ` (${payment.paymentIntentId})` : ''}${payment.declineCode ? ` — ${payment.declineCode}` : ''}`,
+          ]
+        : []),
       ...(fraud
         ? [
             `Fraud: ${fraud.decision} (score ${fraud.score}: ${fraud.reasons.map((r) => r.code).join(', ') || 'no signals'})`,

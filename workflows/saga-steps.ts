@@ -4,8 +4,8 @@
  * activities: each takes milliseconds, is idempotent by order id, and as a local activity runs inside the
  * workflow task instead of costing two more Temporal dispatches (schedule, then complete), measured at
  * about 7× the throughput for a saga of this shape (README, "Why local activities"). The notification
- * stays a regular activity: it talks to a mail server that may be slow or down for minutes, and its
- * attempts should show as a pending activity rather than hold a workflow task open.
+ * and the payment steps stay regular activities: they talk to servers that may be slow or down for
+ * minutes, and their attempts should show as pending activities rather than hold a workflow task open.
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
@@ -14,7 +14,9 @@ import type { InventoryActivities } from '../activities/inventory';
 import type { NotificationActivities } from '../activities/notification';
 import type { OrderIntakeActivities } from '../activities/order-intake';
 import type { OutboxActivities } from '../activities/outbox';
+import type { PaymentActivities } from '../activities/payment';
 import type { OrderSagaOptions } from '../contracts/order-messages';
+import { PaymentFailureType } from '../contracts/payment-failures';
 import { DEFAULT_NOTIFICATION_ATTEMPTS } from './saga-defaults';
 
 type DatabaseSteps = OrderIntakeActivities & InventoryActivities & FraudActivities & OutboxActivities;
@@ -43,6 +45,18 @@ export function sagaSteps(options: OrderSagaOptions) {
       maximumAttempts: options.notificationMaxAttempts ?? DEFAULT_NOTIFICATION_ATTEMPTS,
     },
   });
+  // The payment steps talk to the payment provider, which may be down for minutes: regular activities, so
+  // their attempts show as pending activities with the last error, retried until the provider answers.
+  // A refusal (declined card, expired authorization) is never retried: the provider has decided.
+  const payments = proxyActivities<PaymentActivities>({
+    startToCloseTimeout: '30s',
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '15s',
+      nonRetryableErrorTypes: [PaymentFailureType.paymentRefused, PaymentFailureType.paymentMissing],
+    },
+  });
   // The input check fails for good or not at all: one attempt.
   const once = proxy<DatabaseSteps>({ startToCloseTimeout: '10s', retry: { maximumAttempts: 1 } });
   return {
@@ -53,5 +67,8 @@ export function sagaSteps(options: OrderSagaOptions) {
     releaseInventory: untilDone.releaseInventory,
     recordOrderEvents: untilDone.recordOrderEvents,
     sendOrderNotification,
+    authorizePayment: payments.authorizePayment,
+    capturePayment: payments.capturePayment,
+    voidPayment: payments.voidPayment,
   };
 }

@@ -83,6 +83,7 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
         totalMinor: claimed.totalMinor,
         shippingAddress: body.shippingAddress,
         contact: body.contact,
+        ...(body.payment ? { payment: body.payment } : {}),
         placedAt: claimed.placedAt,
       });
       const waiting = query.wait === 'reservation';

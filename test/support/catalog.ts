@@ -36,7 +36,9 @@ export async function availableStock(pool: Pool, sku: string): Promise<number> {
 /** Builds a priced order the way the API does: line totals and total from the given unit prices. */
 export function pricedOrder(
   lines: { sku: string; quantity: number; unitPriceMinor: number }[],
-  overrides: Partial<Pick<PricedOrder, 'orderId' | 'customerId' | 'contact' | 'shippingAddress'>> = {},
+  overrides: Partial<
+    Pick<PricedOrder, 'orderId' | 'customerId' | 'contact' | 'shippingAddress' | 'payment'>
+  > = {},
 ): PricedOrder {
   const priced = lines.map((l) => ({
     ...l,
@@ -57,6 +59,7 @@ export function pricedOrder(
       country: 'GB',
     },
     contact: overrides.contact ?? { email: `buyer-${randomUUID().slice(0, 8)}@example.com` },
+    ...(overrides.payment ? { payment: overrides.payment } : {}),
     placedAt: new Date().toISOString(),
   };
 }

@@ -17,3 +17,25 @@ export const pathEvents = {
   ],
   cancelledInReview: [...held, 'inventory.released', 'order.cancelled', 'notification.sent'],
 } as const;
+
+/** The same paths for an order paid by card: authorized after the reservation, captured at confirmation. */
+const paid = ['order.created', 'inventory.reserved', 'payment.authorized', 'fraud.assessed'] as const;
+export const paidPathEvents = {
+  confirmed: [...paid, 'payment.captured', 'order.confirmed', 'notification.sent'],
+  declined: [
+    'order.created',
+    'inventory.reserved',
+    'payment.declined',
+    'inventory.released',
+    'order.rejected',
+    'notification.sent',
+  ],
+  cancelledInReview: [
+    ...paid,
+    'order.review_required',
+    'payment.voided',
+    'inventory.released',
+    'order.cancelled',
+    'notification.sent',
+  ],
+} as const;
