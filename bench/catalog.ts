@@ -14,6 +14,8 @@ export interface BenchCatalog {
   plenty: ProductInput;
   review: ProductInput;
   lowStock: ProductInput;
+  /** The payment method every order carries (authorized and captured by the saga), or none. */
+  paymentMethod?: string;
 }
 
 // The stock column is a PostgreSQL integer: as much as it holds, so no run ever runs out.
@@ -25,7 +27,7 @@ const SHORT_QUANTITY = 5;
  * The review SKU costs exactly the high-amount limit: a first order that large scores first_order +
  * high_amount, which with the default thresholds is review, not reject (checked in fraudCheck).
  */
-export function benchCatalog(suffix: string, fraud: FraudSettings): BenchCatalog {
+export function benchCatalog(suffix: string, fraud: FraudSettings, paymentMethod?: string): BenchCatalog {
   const sku = (name: string) => `BENCH-${suffix.toUpperCase()}-${name}`;
   const product = (name: string, label: string, priceMinor: number, available: number): ProductInput => ({
     sku: sku(name),
@@ -38,6 +40,7 @@ export function benchCatalog(suffix: string, fraud: FraudSettings): BenchCatalog
     plenty: product('PLENTY', 'item', 1_200, PLENTY),
     review: product('REVIEW', 'item held for review', fraud.highAmountMinor, PLENTY),
     lowStock: product('LOW', 'low-stock item', 1_200, LOW_STOCK),
+    ...(paymentMethod ? { paymentMethod } : {}),
   };
 }
 
@@ -60,6 +63,7 @@ export function orderBody(path: OrderPath, customerId: string, catalog: BenchCat
     lines: [line],
     shippingAddress: address,
     contact: { email: `${customerId}@example.com` },
+    ...(catalog.paymentMethod ? { payment: { method: catalog.paymentMethod } } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ const Options = z
     'skip-peak': z.boolean().default(false),
     'kafka-outage': positive.optional(),
     'step-activities': z.enum(['local', 'remote']).optional(),
+    payment: z.enum(['card', 'none']).default('card'),
   })
   .refine((o) => !(o['skip-peak'] && o.rate === undefined), '--skip-peak needs --rate')
   .refine((o) => !(o['peak-only'] && o['skip-peak']), '--peak-only and --skip-peak exclude each other')
@@ -56,6 +57,8 @@ ${orderPaths.map((p) => `                        ${p.padEnd(7)} ${pathMeaning[p]
   --kafka-outage S    stop Kafka for S seconds during the latency run (bash stack/down|up kafka)
   --step-activities K local or remote: how the saga runs its database steps (SAGA_STEP_ACTIVITIES of
                       the benchmark's services; default: as configured)
+  --payment P         card (default): every order carries a payment method, authorized and captured by
+                      the saga on the stack's payment server; none: orders without payment
   --help              this text
 `;
 
@@ -73,6 +76,7 @@ const argSpec = {
   'orders-mix': text,
   'kafka-outage': text,
   'step-activities': text,
+  payment: text,
   'peak-only': flag,
   'bare-only': flag,
   'skip-peak': flag,

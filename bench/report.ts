@@ -18,7 +18,7 @@ const counts = (m: ReadonlyMap<string, number>) =>
 
 function sagaSection(saga: SagaRun, mix: OrderMix): string[] {
   const lines = [
-    `order mix: ${describeMix(mix)}; saga steps as ${saga.stepActivities} activities`,
+    `order mix: ${describeMix(mix)}; saga steps as ${saga.stepActivities} activities; payment: ${saga.payment}`,
     ...saga.warnings.map((w) => `warning: ${w}`),
     '',
   ];

@@ -28,6 +28,8 @@ import { UnitRegistry } from './tracker';
 export interface SagaRun {
   /** How the saga ran its database steps (SAGA_STEP_ACTIVITIES). */
   stepActivities: string;
+  /** card or none: whether the orders were paid by card. */
+  payment: string;
   registry: UnitRegistry;
   warnings: string[];
   peak: PeakSearch | undefined;
@@ -49,7 +51,12 @@ const OUTAGE_EXTRA_DRAIN_S = 180;
 export async function runSagaBench(ctx: BenchContext): Promise<SagaRun> {
   const { options, id } = ctx;
   const api = await startSagaServices(ctx);
-  const catalog = benchCatalog(id.suffix, ctx.config.fraud);
+  // The card the stack's payment server authorizes; --payment none benchmarks orders without payment.
+  const catalog = benchCatalog(
+    id.suffix,
+    ctx.config.fraud,
+    options.payment === 'card' ? 'pm_card_visa' : undefined,
+  );
   const warnings = fraudCheck(catalog, ctx.config.fraud);
   await seedCatalog(api, id.operator.secret, catalog);
 
@@ -121,6 +128,7 @@ export async function runSagaBench(ctx: BenchContext): Promise<SagaRun> {
   );
   return {
     stepActivities: options['step-activities'] ?? ctx.config.saga.stepActivities,
+    payment: options.payment,
     registry,
     warnings,
     peak,
