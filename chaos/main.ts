@@ -19,7 +19,17 @@ async function main(): Promise<number> {
     return 2;
   }
   let stopReason: string | undefined;
-  process.on('SIGINT', () => void (stopReason ??= 'interrupted (Ctrl-C)'));
+  process.on('SIGINT', () => {
+    if (stopReason === undefined) {
+      stopReason = 'interrupted (Ctrl-C)';
+      console.error(
+        '[chaos] stopping: restoring what was killed, then the checks (Ctrl-C again to quit now)',
+      );
+      return;
+    }
+    console.error('[chaos] quitting now: a killed server may still be down (bash stack/up brings it back)');
+    process.exit(130);
+  });
   process.on('SIGTERM', () => void (stopReason ??= 'terminated'));
   const result = await runChaos(cli.options, { out: process.stdout, stopRequested: () => stopReason });
   for (const line of report(result)) console.log(line);

@@ -236,6 +236,8 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
         eventsBySubject: r.feed.bySubject,
         unparseableEvents: r.feed.unparseable,
         unexpectedExits: r.services.unexpectedExits,
+        // Stopped early: report what is there instead of waiting for sagas to close.
+        ...(stop() ? { closeWaitMs: 0 } : {}),
       });
     } finally {
       await pool.end();

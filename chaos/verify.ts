@@ -224,9 +224,9 @@ export async function verify(deps: VerifyDeps): Promise<Verification> {
     const ok = available + committed === product.available && held === 0 && committed === expectedSold;
     checks.push(
       check(
-        `stock ${product.sku}`,
-        `${product.available} = avail + ${expectedSold} sold, 0 held`,
-        `${available} + ${committed} committed, ${held} held`,
+        `stock ${product.sku}: available + committed`,
+        `${product.available}, ${expectedSold} committed, 0 held`,
+        `${available} + ${committed} = ${available + committed}, ${held} held`,
         ok,
       ),
     );

@@ -102,7 +102,7 @@ describe('chaos run verdicts', () => {
 
   it('fails when committed stock differs from what the confirmed orders took', async () => {
     const v = await run({ a: 'confirmed', b: 'confirmed' }, 3);
-    expect(found(v, `stock ${catalog.plenty.sku}`)).toMatchObject({ ok: false });
+    expect(found(v, `stock ${catalog.plenty.sku}: available + committed`)).toMatchObject({ ok: false });
     expect(v.ok).toBe(false);
   });
 
