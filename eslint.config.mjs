@@ -96,7 +96,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['platform/config.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'jest.config.js'],
+    files: [
+      'platform/config.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'chaos/**/*.ts',
+      'scripts/**/*.ts',
+      'jest.config.js',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

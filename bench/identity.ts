@@ -40,19 +40,20 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function createIdentity(): Promise<BenchIdentity> {
+/** `program` names the run in keys, task queues and the log folder (the chaos run shares this identity). */
+export async function createIdentity(program = 'bench'): Promise<BenchIdentity> {
   const suffix = randomUUID().slice(0, 8);
   return {
     suffix,
-    customerPrefix: `bench-${suffix}`,
-    storefront: { name: `bench-${suffix}-storefront`, secret: randomBytes(24).toString('hex') },
-    operator: { name: `bench-${suffix}-operator`, secret: randomBytes(24).toString('hex') },
+    customerPrefix: `${program}-${suffix}`,
+    storefront: { name: `${program}-${suffix}-storefront`, secret: randomBytes(24).toString('hex') },
+    operator: { name: `${program}-${suffix}-operator`, secret: randomBytes(24).toString('hex') },
     httpPort: await freePort(),
     metricsPort: await freePort(),
-    orderTaskQueue: `orders-bench-${suffix}`,
-    bridgeTaskQueue: `order-events-bench-${suffix}`,
-    bareTaskQueue: `bare-bench-${suffix}`,
-    logDir: mkdtempSync(path.join(os.tmpdir(), `fusioncommerce-bench-${suffix}-`)),
+    orderTaskQueue: `orders-${program}-${suffix}`,
+    bridgeTaskQueue: `order-events-${program}-${suffix}`,
+    bareTaskQueue: `bare-${program}-${suffix}`,
+    logDir: mkdtempSync(path.join(os.tmpdir(), `fusioncommerce-${program}-${suffix}-`)),
   };
 }
 

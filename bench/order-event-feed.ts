@@ -4,7 +4,7 @@
  * resumes there too and never skips to "latest"). Every event is kept, by subject, for the audit.
  */
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import { z } from 'zod';
 import type { AuditEvent } from './event-audit';
 
@@ -32,10 +32,15 @@ export class OrderEventFeed {
   private consumer: Consumer | undefined;
   private stopped = false;
 
+  /**
+   * `consumer` tunes the consumer beyond its group id (the chaos run has it rejoin within seconds after a
+   * broker restart instead of after kafkajs's growing restart delays).
+   */
   constructor(
     private readonly kafka: Kafka,
     readonly topic: string,
     private readonly onEvent: (event: FeedEvent) => void,
+    private readonly consumerConfig: Omit<ConsumerConfig, 'groupId'> = {},
   ) {}
 
   async start(): Promise<void> {
@@ -53,8 +58,9 @@ export class OrderEventFeed {
       await admin.disconnect();
     }
     const consumer = this.kafka.consumer({
+      ...this.consumerConfig,
       groupId,
-      retry: { restartOnFailure: () => Promise.resolve(!this.stopped) },
+      retry: { ...this.consumerConfig.retry, restartOnFailure: () => Promise.resolve(!this.stopped) },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, () => void this.crashes++);

@@ -34,8 +34,11 @@ export function spawnService(
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  // Both streams share the file: neither may end it, or what the other writes last (a crash's stack
+  // trace on stderr) would be lost; it ends once the process and both its streams are done.
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  child.once('close', () => log.end());
   if (child.pid === undefined) throw new Error(`${name}: could not start ${entry}`);
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)),

@@ -1,4 +1,8 @@
-/** Waits until a worker polls a task queue, so no phase starts against a worker still bundling code. */
+/**
+ * Waits until a worker polls a task queue, so no phase starts against a worker still bundling code. With
+ * `identityPrefix` only a poller whose identity starts with it counts: the server keeps listing a killed
+ * worker's poller for minutes, so a restarted worker is recognised by its new pid (`<pid>@<host>`).
+ */
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
@@ -7,6 +11,7 @@ export async function waitForPollers(
   taskQueue: string,
   timeoutMs: number,
   stillWorth: () => boolean,
+  identityPrefix = '',
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && stillWorth()) {
@@ -15,7 +20,7 @@ export async function waitForPollers(
       taskQueue: { name: taskQueue },
       taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
-    if (pollers.length > 0) return true;
+    if (pollers.some((p) => (p.identity ?? '').startsWith(identityPrefix))) return true;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return false;

@@ -33,7 +33,8 @@ export function createBridgeWorker(config: AppConfig, logger: Logger): BridgeWor
   const kafka = createKafka(config, logger, 'bridge');
   const producer = createIdempotentProducer(kafka);
   const pool = createPool(config);
-  const relay = createOutboxRelay({ config, producer, logger });
+  // The relay has a producer of its own: it replaces it when a broker forgets its session.
+  const relay = createOutboxRelay({ config, kafka, logger });
   const metrics = createBridgeMetrics(pool, relay, config.outbox.metricsPort, config.http.host, logger);
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;

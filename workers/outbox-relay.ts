@@ -12,11 +12,12 @@
  */
 import { Client } from 'pg';
 import type { Pool } from 'pg';
-import type { Message, Producer } from 'kafkajs';
+import type { Kafka, Message, Producer } from 'kafkajs';
 import { topicsForOrderEvent } from '../contracts/topics';
 import type { CloudEventEnvelope } from '../platform/cloud-event-message';
 import { cloudEventMessage } from '../platform/cloud-event-message';
 import type { AppConfig } from '../platform/config';
+import { createIdempotentProducer } from '../platform/kafka';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
 import { WakeSignal } from './wake-signal';
@@ -35,9 +36,23 @@ export interface OutboxRelay extends Service {
 
 export interface OutboxRelayDeps {
   config: Pick<AppConfig, 'database' | 'outbox'>;
-  producer: Producer;
+  /** The relay makes its own idempotent producer from this client, and a new one when the broker lost its session. */
+  kafka: Kafka;
   logger: Logger;
 }
+
+/**
+ * Answers meaning the broker no longer knows this producer's session (a broker killed mid-write and
+ * restarted forgets the sequence numbers of the batch it never appended): every later send of the same
+ * producer is refused the same way, so only a new producer, with a new id and sequences from 0, gets
+ * through. Its first batch repeats the unpublished rows from the oldest, so order holds; rows the old
+ * session did get onto the log arrive twice, with the same ids (at-least-once).
+ */
+const producerSessionLost = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
 
 interface PendingRow {
   position: string;
@@ -45,7 +60,7 @@ interface PendingRow {
   event: CloudEventEnvelope;
 }
 
-export function createOutboxRelay({ config, producer, logger }: OutboxRelayDeps): OutboxRelay {
+export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): OutboxRelay {
   const { batchSize, pollIntervalMs, retentionMs } = config.outbox;
   const wake = new WakeSignal();
   let stopping = false;
@@ -53,6 +68,27 @@ export function createOutboxRelay({ config, producer, logger }: OutboxRelayDeps)
   let publishedCount = 0;
   let lastPrune = 0;
   let loop: Promise<void> | undefined;
+  let producer: Producer | undefined;
+
+  /** The current producer, connected; a new one after the last was dropped. Throws a KafkaJS error while Kafka is down. */
+  async function connectedProducer(): Promise<Producer> {
+    if (producer) return producer;
+    const fresh = createIdempotentProducer(kafka);
+    try {
+      await fresh.connect();
+    } catch (err) {
+      await fresh.disconnect().catch(() => undefined);
+      throw err;
+    }
+    producer = fresh;
+    return fresh;
+  }
+
+  async function dropProducer(): Promise<void> {
+    const old = producer;
+    producer = undefined;
+    await old?.disconnect().catch(() => undefined);
+  }
 
   /** Publishes the oldest unpublished events; returns how many, or throws on a Kafka or database fault. */
   async function relayBatch(session: Client): Promise<number> {
@@ -74,7 +110,9 @@ export function createOutboxRelay({ config, producer, logger }: OutboxRelayDeps)
       }
     }
     // No compression: n8n's Kafka trigger cannot read LZ4/Snappy/ZSTD batches.
-    await producer.sendBatch({
+    await (
+      await connectedProducer()
+    ).sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
@@ -113,6 +151,10 @@ export function createOutboxRelay({ config, producer, logger }: OutboxRelayDeps)
         // Kafka is down: keep the lock and the events, and try again; sagas are not held up meanwhile.
         kafkaBackoff = Math.min(MAX_BACKOFF_MS, Math.max(250, kafkaBackoff * 2));
         logger.warn({ err, retryInMs: kafkaBackoff }, 'outbox relay cannot publish to Kafka; retrying');
+        if (errorTypes(err).some((type) => producerSessionLost.has(type))) {
+          logger.warn('the broker lost the producer session; publishing with a new producer');
+          await dropProducer();
+        }
         await wake.wait(kafkaBackoff);
         continue;
       }
@@ -154,15 +196,17 @@ export function createOutboxRelay({ config, producer, logger }: OutboxRelayDeps)
   }
 
   return {
-    start() {
+    async start() {
       stopping = false;
+      // Connected up front, so a bridge that cannot reach Kafka at all fails its start as before.
+      await connectedProducer();
       loop = run();
-      return Promise.resolve();
     },
     async stop() {
       stopping = true;
       wake.wake();
       await loop;
+      await dropProducer();
     },
     isLeader: () => leader,
     published: () => publishedCount,
@@ -171,6 +215,16 @@ export function createOutboxRelay({ config, producer, logger }: OutboxRelayDeps)
 
 function isKafkaError(err: unknown): boolean {
   return err instanceof Error && /^KafkaJS/.test(err.name);
+}
+
+/** Protocol error types of a KafkaJS error and the errors it wraps (retries wrap the last one). */
+function errorTypes(err: unknown): string[] {
+  const types: string[] = [];
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    if ('type' in e && typeof e.type === 'string') types.push(e.type);
+    e = 'originalError' in e ? e.originalError : 'cause' in e ? e.cause : undefined;
+  }
+  return types;
 }
 
 /** Relay lag read from the outbox itself, so any bridge process (leader or standby) can report it. */

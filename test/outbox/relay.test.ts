@@ -2,16 +2,13 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { KafkaJSProtocolError } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { topics } from '../../contracts/topics';
 import { loadConfig } from '../../platform/config';
 import type { AppConfig } from '../../platform/config';
 import { createPool, migrate } from '../../platform/database';
-import {
-  closeLingeringSockets,
-  createIdempotentProducer,
-  createKafka,
-  ensureTopics,
-} from '../../platform/kafka';
+import { closeLingeringSockets, createKafka, ensureTopics } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { writeToOutbox } from '../../platform/outbox';
 import { createOutboxRelay, outboxLag } from '../../workers/outbox-relay';
@@ -31,16 +28,11 @@ const kafka = createKafka(config, logger, 'test-relay');
 let collector: TopicCollector;
 const stoppers: (() => Promise<unknown>)[] = [];
 
-/** An in-process relay with its own producer, as a bridge process has. */
+/** An in-process relay (with its own producer), as a bridge process has. */
 async function startRelay(): Promise<OutboxRelay> {
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  const relay = createOutboxRelay({ config, producer, logger });
+  const relay = createOutboxRelay({ config, kafka, logger });
   await relay.start();
-  stoppers.push(async () => {
-    await relay.stop();
-    await producer.disconnect();
-  });
+  stoppers.push(() => relay.stop());
   return relay;
 }
 
@@ -97,6 +89,38 @@ describe('the outbox relay', () => {
     expect(conflicting).toBe(0);
     expect(both).toBe(false);
     expect(standby.published()).toBeGreaterThan(0);
+  });
+
+  it('publishes with a new producer once the broker has forgotten the old one (killed and restarted mid-write)', async () => {
+    // The first producer gets what a broker restarted after kill -9 answered every later send of a
+    // session whose last batch it never appended; only a new producer session gets through.
+    let made = 0;
+    const forgetful = {
+      producer: (options: Parameters<Kafka['producer']>[0]) => {
+        const real = kafka.producer(options);
+        if (++made > 1) return real;
+        const refused = Object.assign(new Error('The broker received an out of order sequence number'), {
+          type: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+          code: 45,
+          retriable: false,
+        });
+        return Object.assign(real, { sendBatch: () => Promise.reject(new KafkaJSProtocolError(refused)) });
+      },
+    } as unknown as Kafka;
+    const relay = createOutboxRelay({ config, kafka: forgetful, logger });
+    await relay.start();
+    stoppers.push(() => relay.stop());
+    const order = uniqueOrderId('forgotten');
+    await writeToOutbox(
+      pool,
+      oneTo(5).map((s) => sampleEvent(order, s)),
+    );
+    await collector.waitUntil(
+      () => arrivalBySubject(collector.all(), new Set([order])).unique === 5,
+      () => 'the events sent with the new producer',
+    );
+    expect(arrivalBySubject(collector.all(), new Set([order])).arrival.get(order)).toEqual(oneTo(5));
+    expect(made).toBe(2);
   });
 
   it('publishes a row committed late with a lower position than rows already published', async () => {
