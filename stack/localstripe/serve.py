@@ -4,19 +4,24 @@ localstripe's own command (`localstripe --port N [--from-scratch]`) has no
 address option: it binds `::`, every interface (adrienverge/localstripe#3).
 It also pickles its whole store to the fixed path /tmp/localstripe.pickle
 after every write and loads it at start, so every localstripe on a machine
-shares one file (upstream's answer: copy that file, adrienverge/localstripe#145).
-This launcher serves the same aiohttp app on the address given and keeps the
-store in this clone's .stack folder. Written for localstripe 1.15.10; it uses
+shares one file (upstream's answer: copy that file, adrienverge/localstripe#145),
+and each write costs more as payments pile up. This launcher serves the same
+aiohttp app on the address given, keeps the store in this clone's .stack
+folder, and writes it at most once per second and at shutdown (measured: a
+steady 15 ms per authorize + confirm + capture over 600 orders). Written for localstripe 1.15.10; it uses
 `localstripe.server.app` and the two Store methods below, nothing else.
 """
 
 import argparse
+import asyncio
 import logging
 import os
 import pickle
 
 from aiohttp import web
 from localstripe import resources, server
+
+SAVE_DELAY_S = 1.0
 
 
 def keep_store_in(path):
@@ -29,7 +34,7 @@ def keep_store_in(path):
         store.clear()
         store.update(saved)  # dict.update: no dump per key
 
-    def dump_to_disk(store):
+    def write(store):
         # A plain dict (upstream pickles the Store itself, whose unpickling
         # calls __setitem__ and so rewrites the file once per key), written
         # beside the file and renamed, so a kill mid-write keeps the old one.
@@ -38,6 +43,34 @@ def keep_store_in(path):
             pickle.dump(dict(store), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(part, path)
 
+    pending = {}
+
+    def dump_to_disk(store):
+        # Upstream writes the whole store after every change: each write
+        # costs time in proportion to every payment ever made, and a long
+        # benchmark slowed to a crawl. Changes are written at most once per
+        # second instead, and at shutdown (SIGTERM: stack/down); a kill -9
+        # loses at most the last second of them.
+        if pending.get('handle') is not None:
+            return
+        def flush():
+            pending['handle'] = None
+            write(store)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            write(store)
+            return
+        pending['handle'] = loop.call_later(SAVE_DELAY_S, flush)
+
+    async def flush_on_shutdown(_app):
+        handle = pending.get('handle')
+        if handle is not None:
+            handle.cancel()
+            pending['handle'] = None
+            write(resources.store)
+
+    server.app.on_cleanup.append(flush_on_shutdown)
     resources.Store.try_load_from_disk = try_load_from_disk
     resources.Store.dump_to_disk = dump_to_disk
 
