@@ -73,7 +73,7 @@ export function orderStateFromLog(log: OrderLog): OrderState {
       }
       case 'order.confirmed':
         if (state.reservation) state.reservation = { ...state.reservation, status: 'committed' };
-        transition('confirming', at);
+        if (state.status !== 'confirming') transition('confirming', at);
         transition('confirmed', at);
         break;
       case 'inventory.released':
@@ -100,8 +100,15 @@ export function orderStateFromLog(log: OrderLog): OrderState {
       case 'payment.authorized':
       case 'payment.captured': {
         const { paymentIntentId, amountMinor, currency } = event.data;
-        const status = event.type === 'payment.authorized' ? 'authorized' : 'captured';
-        state.payment = { status, paymentIntentId, amountMinor, currency };
+        const captured = event.type === 'payment.captured';
+        state.payment = {
+          status: captured ? 'captured' : 'authorized',
+          paymentIntentId,
+          amountMinor,
+          currency,
+        };
+        // The saga captures once it is confirming, before it commits the reservation.
+        if (captured) transition('confirming', at);
         break;
       }
       case 'payment.voided':

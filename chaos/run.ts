@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchCatalog, fraudCheck, seedCatalog } from '../bench/catalog';
+import { createPaymentClient } from '../platform/payments';
 import type { BenchCatalog } from '../bench/catalog';
 import type { BenchIdentity } from '../bench/identity';
 import { createIdentity, serviceEnv } from '../bench/identity';
@@ -106,7 +107,8 @@ async function start(options: ChaosOptions, io: ChaosIo, cleanup: (() => Promise
     `[chaos] run ${id.suffix}: API on port ${id.httpPort}, task queue ${id.orderTaskQueue}, logs in ${id.logDir}`,
   );
   await services.start();
-  const catalog = benchCatalog(id.suffix, config.fraud);
+  // Every order pays by card, so the kills also hit payment steps in flight (checked: one charge each).
+  const catalog = benchCatalog(id.suffix, config.fraud, 'pm_card_visa');
   await seedCatalog(services.api, id.operator.secret, catalog);
   const kafka = createKafka(config, createLogger(config, 'chaos'), 'chaos');
   cleanup.push(() => Promise.resolve(void closeLingeringSockets(kafka)));
@@ -174,6 +176,7 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
         eventsBySubject: r.feed.bySubject,
         unparseableEvents: r.feed.unparseable,
         unexpectedExits: r.services.unexpectedExits,
+        stripe: createPaymentClient(r.config),
         // Stopped early: report what is there instead of waiting for sagas to close.
         ...(stop() ? { closeWaitMs: 0 } : {}),
       });

@@ -1,13 +1,14 @@
 /**
  * The invariants checked once the load has ended and everything drained: every submission accepted,
  * every accepted order settled in Temporal with its terminal event on Kafka saying the same, stock
- * conserved exactly per SKU with nothing left held, every order's event stream whole, and no service
- * that died on its own.
+ * conserved exactly per SKU with nothing left held, every order's event stream whole, each confirmed
+ * order charged exactly once and no other order charged, and no service that died on its own.
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
+import type Stripe from 'stripe';
 import type { BenchCatalog } from '../bench/catalog';
 import { orderBody } from '../bench/catalog';
 import type { AuditEvent, AuditSummary } from '../bench/event-audit';
@@ -16,6 +17,7 @@ import type { OrderSagaResult } from '../contracts/order-messages';
 import { isSettled } from '../contracts/order-status';
 import { orderWorkflowId } from '../workflows/messages';
 import type { OrderLedger, OrderRecord } from './ledger';
+import { checkPayments } from './payments-check';
 import type { UnexpectedExit } from './services';
 
 export interface Check {
@@ -98,6 +100,8 @@ export interface VerifyDeps {
   eventsBySubject: ReadonlyMap<string, readonly AuditEvent[]>;
   unparseableEvents: number;
   unexpectedExits: readonly UnexpectedExit[];
+  /** The payment provider, for the money check (orders carry a payment method). */
+  stripe?: Stripe;
   /** How long to wait for sagas still closing (default a minute). */
   closeWaitMs?: number;
 }
@@ -228,6 +232,32 @@ export async function verify(deps: VerifyDeps): Promise<Verification> {
         `${product.available}, ${expectedSold} committed, 0 held`,
         `${available} + ${committed} = ${available + committed}, ${held} held`,
         ok,
+      ),
+    );
+  }
+
+  if (deps.stripe && catalog.paymentMethod) {
+    const prices = new Map(products.map((p) => [p.sku, p.priceMinor]));
+    const settledOrders = accepted.flatMap((o) => {
+      const state = states.get(o.orderId ?? '');
+      if (state?.kind !== 'settled' || !o.orderId) return [];
+      const totalMinor = orderBody(o.path, o.customerId, catalog).lines.reduce(
+        (sum, line) => sum + (prices.get(line.sku) ?? 0) * line.quantity,
+        0,
+      );
+      return [{ orderId: o.orderId, status: state.status, totalMinor }];
+    });
+    const money = await checkPayments(deps.stripe, settledOrders);
+    const confirmed = outcomes.get('confirmed') ?? 0;
+    checks.push(
+      check(
+        'payments: captured once per confirmed order, none held',
+        `${confirmed} captured, 0 held`,
+        money.wrong.length === 0
+          ? `${money.captured} captured, 0 held`
+          : `${money.wrong.length} orders wrong`,
+        money.wrong.length === 0 && money.captured === confirmed,
+        money.wrong,
       ),
     );
   }

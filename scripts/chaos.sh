@@ -4,4 +4,4 @@
 # reacts to the events and is not started for it (an n8n already running keeps running).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STACK_SERVERS="kafka temporal postgres maildev inbox" exec bash scripts/with-stack.sh npx tsx chaos/main.ts "$@"
+STACK_SERVERS="kafka temporal postgres maildev inbox localstripe" exec bash scripts/with-stack.sh npx tsx chaos/main.ts "$@"

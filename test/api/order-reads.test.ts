@@ -19,13 +19,13 @@ afterAll(async () => {
   await api?.stop();
 });
 
-async function submit(sku: string, quantity: number): Promise<string> {
+async function submit(sku: string, quantity: number, payment?: { method: string }): Promise<string> {
   const res = await api
     .http()
     .post('/v1/orders')
     .set('X-API-Key', testKeys.storefront)
     .set('Idempotency-Key', idempotencyKey())
-    .send(orderBody([{ sku, quantity }]));
+    .send({ ...orderBody([{ sku, quantity }]), ...(payment ? { payment } : {}) });
   expect(res.status).toBe(202);
   return (res.body as { orderId: string }).orderId;
 }
@@ -62,7 +62,8 @@ describe('GET /v1/orders/:orderId without an order worker', () => {
     await seedProduct(api.saga.pool, sku, 1_000, 2);
     const confirmed = await submit(sku, 1);
     const short = await submit(sku, 5);
-    for (const orderId of [confirmed, short]) {
+    const paid = await submit(sku, 1, { method: 'pm_card_visa' });
+    for (const orderId of [confirmed, short, paid]) {
       await api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result();
       // The notification's event is written once the saga ended; the view below must see the same count.
       const { res, body } = await read(orderId);
@@ -70,7 +71,8 @@ describe('GET /v1/orders/:orderId without an order worker', () => {
       expect(res.headers['order-view']).toBe('saga');
       ended.push({ orderId, live: body });
     }
-    expect(ended.map((e) => e.live.status)).toEqual(['confirmed', 'rejected']);
+    expect(ended.map((e) => e.live.status)).toEqual(['confirmed', 'rejected', 'confirmed']);
+    expect(ended[2]?.live.payment).toMatchObject({ status: 'captured' });
   });
 
   it('answers from the event log, fast and with the same facts, once no worker answers', async () => {

@@ -66,6 +66,13 @@ describe('a short chaos run', () => {
     for (const c of stock) expect(c).toMatchObject({ ok: true });
   });
 
+  it('charges each confirmed order exactly once and no other order, across the kills', () => {
+    const money = result.verification.checks.find((c) => c.name.startsWith('payments:'));
+    const confirmed = result.verification.outcomes.get('confirmed') ?? 0;
+    expect(confirmed).toBeGreaterThan(0);
+    expect(money).toMatchObject({ ok: true, found: `${confirmed} captured, 0 held` });
+  });
+
   it("mirrors every order's events contiguously, in order, with one terminal event matching its status", () => {
     const { audit } = result.verification;
     expect(audit.ok).toBe(true);

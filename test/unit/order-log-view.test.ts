@@ -85,6 +85,43 @@ describe("an order's state rebuilt from its event log", () => {
     ]);
   });
 
+  it('follows a card payment that is refunded when a later step fails', () => {
+    const pi = { orderId: 'ord-1', paymentIntentId: 'pi_1', amountMinor: 1_000, currency: 'EUR' };
+    const state = orderStateFromLog({
+      order,
+      startedAt: order.placedAt,
+      events: events(
+        [
+          'order.created',
+          { ...money, lines: [{ ...lines[0], unitPriceMinor: 500 }], placedAt: order.placedAt },
+        ],
+        ['inventory.reserved', { orderId: 'ord-1', lines }],
+        ['payment.authorized', pi],
+        ['fraud.assessed', { orderId: 'ord-1', decision: 'approve', score: 0, reasons: [] }],
+        ['payment.captured', pi],
+        ['payment.refunded', { ...pi, refundId: 're_1' }],
+        ['inventory.released', { orderId: 'ord-1', lines }],
+        ['order.rejected', { ...money, code: 'step_failed', reason: 'a step failed: commit' }],
+      ),
+    });
+    expect(state).toMatchObject({
+      status: 'rejected',
+      payment: { status: 'refunded', paymentIntentId: 'pi_1', amountMinor: 1_000 },
+      compensations: [
+        { step: 'void payment', outcome: 'done' },
+        { step: 'release inventory', outcome: 'done' },
+      ],
+    });
+    expect(state.timeline.map((t) => t.status)).toEqual([
+      'received',
+      'reserving',
+      'assessing_fraud',
+      'confirming',
+      'compensating',
+      'rejected',
+    ]);
+  });
+
   it('refuses a log with a gap (events pruned after the retention): no half-true view', () => {
     const log = events(['order.created', { ...money, lines: [], placedAt: order.placedAt }]);
     const [first] = log;
