@@ -4,13 +4,18 @@
  */
 import type { Pool } from 'pg';
 import type { OrderEvent } from '../contracts/events';
+import type { GroupEvent } from '../contracts/group-events';
 import { writeToOutbox } from '../platform/outbox';
 
 export function createOutboxActivities(pool: Pool) {
   async function recordOrderEvents(events: OrderEvent[]): Promise<void> {
     await writeToOutbox(pool, events);
   }
-  return { recordOrderEvents };
+  /** A group deal's own events (group.opened …), idempotent by event id like the order events. */
+  async function recordGroupEvents(events: GroupEvent[]): Promise<void> {
+    await writeToOutbox(pool, events);
+  }
+  return { recordOrderEvents, recordGroupEvents };
 }
 
 export type OutboxActivities = ReturnType<typeof createOutboxActivities>;

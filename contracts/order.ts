@@ -107,6 +107,8 @@ export const PricedOrder = z
   });
 
 export type OrderLineInput = z.infer<typeof OrderLineInput>;
+export type ShippingAddress = z.infer<typeof ShippingAddress>;
+export type Contact = z.infer<typeof Contact>;
 export type OrderInput = z.infer<typeof OrderInput>;
 export type PricedLine = z.infer<typeof PricedLine>;
 export type PricedOrder = z.infer<typeof PricedOrder>;

@@ -11,6 +11,8 @@ export const topics = {
   fraudReviews: 'fusioncommerce.fraud-reviews.v1',
   /** inventory.insufficient only, key = order id. */
   stockAlerts: 'fusioncommerce.stock-alerts.v1',
+  /** Group-deal events (group.opened … group.failed), CloudEvents, key = deal id. */
+  groupEvents: 'fusioncommerce.group-events.v1',
   /** Inbound commands for running sagas (review decisions, cancellations), key = order id. */
   orderCommands: 'fusioncommerce.order-commands.v1',
   /** Commands that were invalid or refused, with the reason in the headers and the body. */
@@ -36,5 +38,7 @@ export const narrowTopicsByEventType: Readonly<Record<string, readonly TopicName
 
 /** Every topic an order event of this type is written to, the full stream first. */
 export function topicsForOrderEvent(type: string): TopicName[] {
+  // The outbox carries group-deal events too: they go to their own topic of the family.
+  if (type.startsWith('group.')) return [topics.groupEvents];
   return [topics.orderEvents, ...(narrowTopicsByEventType[type] ?? [])];
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DeadLetter, OrderCommand } from '../contracts/commands';
 import { ProductCreated, envelopeFor, orderEventTypes } from '../contracts/events';
+import { groupEnvelopeFor, groupEventTypes } from '../contracts/group-events';
 
 export const schemaDir = path.resolve(__dirname, '../contracts/json-schema');
 
@@ -24,6 +25,8 @@ export function renderJsonSchemas(): Map<string, string> {
   };
   for (const type of orderEventTypes)
     add(`${type}.schema.json`, `${type} (CloudEvents 1.0 + sequence)`, envelopeFor(type));
+  for (const type of groupEventTypes)
+    add(`${type}.schema.json`, `${type} (CloudEvents 1.0 + sequence per deal)`, groupEnvelopeFor(type));
   add('product.created.schema.json', 'product.created (CloudEvents 1.0)', ProductCreated);
   add('order-command.schema.json', 'Inbound order command (review decision or cancellation)', OrderCommand);
   add(

@@ -9,18 +9,22 @@ import type { EventStamp } from '../contracts/event-stamp';
 
 export class EventSequence {
   private last = 0;
-  private readonly workflowId = workflowInfo().workflowId;
 
+  /**
+   * `stream` names the events' ids: by default the workflow id (`order-<orderId>` for a saga); a workflow
+   * that writes several streams (a group deal, for each participant's order) names each one.
+   */
   constructor(
     private readonly orderId: string,
     private readonly onWritten: (written: number) => void,
+    private readonly stream: string = workflowInfo().workflowId,
   ) {}
 
   /** The stamp of the event `ahead` places after the last one written (1 = the next one). */
   peek(ahead = 1): EventStamp {
     const sequence = this.last + ahead;
     return {
-      id: orderEventId(this.workflowId, sequence),
+      id: orderEventId(this.stream, sequence),
       subject: this.orderId,
       sequence,
       // Workflow time: the same on every replay.

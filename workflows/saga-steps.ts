@@ -66,6 +66,7 @@ export function sagaSteps(options: OrderSagaOptions) {
     commitInventory: forward.commitInventory,
     releaseInventory: untilDone.releaseInventory,
     recordOrderEvents: untilDone.recordOrderEvents,
+    recordGroupEvents: untilDone.recordGroupEvents,
     sendOrderNotification,
     authorizePayment: payments.authorizePayment,
     capturePayment: payments.capturePayment,

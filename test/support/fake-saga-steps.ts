@@ -11,6 +11,9 @@ import type { NotificationActivities } from '../../activities/notification';
 import { createOrderIntakeActivities } from '../../activities/order-intake';
 import type { OrderIntakeActivities } from '../../activities/order-intake';
 import type { OutboxActivities } from '../../activities/outbox';
+import type { PaymentActivities } from '../../activities/payment';
+import type { GroupEvent } from '../../contracts/group-events';
+import type { Payment } from '../../contracts/payment';
 import { stampedOrderEvent } from '../../contracts/events';
 import type { OrderEvent, OrderEventType } from '../../contracts/events';
 import type { FraudAssessment, FraudDecision } from '../../contracts/fraud';
@@ -22,14 +25,22 @@ type SagaStepActivities = OrderIntakeActivities &
   InventoryActivities &
   FraudActivities &
   OutboxActivities &
-  NotificationActivities;
+  NotificationActivities &
+  PaymentActivities;
 
 export type FakeSagaSteps = {
   [K in keyof SagaStepActivities]: jest.MockedFunction<SagaStepActivities[K]>;
 } & {
   /** Every event the steps wrote, in the order they wrote them: what the relay would put on Kafka. */
   readonly outbox: OrderEvent[];
+  /** Group-deal events, likewise. */
+  readonly groupOutbox: GroupEvent[];
+  /** Payments by order id, as the payment steps left them. */
+  readonly payments: Map<string, Payment>;
 };
+
+/** The payment method the fake provider declines, as the stack's payment server does. */
+export const DECLINED_METHOD = 'pm_card_chargeCustomerFail';
 
 const thresholds = { review: 50, reject: 90 };
 /** An assessment of each decision, scored as the real rules would score such an order. */
@@ -57,10 +68,14 @@ function fakeStep<A extends unknown[], R>(body: (...args: A) => R): jest.Mock<Pr
 /** Steps whose fraud check decides `fraud`; every other step succeeds unless a test says otherwise. */
 export function fakeSagaSteps(fraud: FraudDecision = 'approve'): FakeSagaSteps {
   const outbox: OrderEvent[] = [];
+  const groupOutbox: GroupEvent[] = [];
   const reservations = new Map<string, Reservation>();
+  const payments = new Map<string, Payment>();
 
   return {
     outbox,
+    groupOutbox,
+    payments,
     // The real input check: it is pure, and the saga's contract is what the tests exercise.
     acceptOrder: jest.fn(createOrderIntakeActivities().acceptOrder),
     reserveInventory: fakeStep(({ orderId, lines, events }) => {
@@ -125,6 +140,82 @@ export function fakeSagaSteps(fraud: FraudDecision = 'approve'): FakeSagaSteps {
     }),
     recordOrderEvents: fakeStep((events) => {
       outbox.push(...events);
+    }),
+    recordGroupEvents: fakeStep((events) => {
+      groupOutbox.push(...events);
+    }),
+    authorizePayment: fakeStep((request, stamp) => {
+      const existing = payments.get(request.orderId);
+      if (existing) return existing;
+      const { orderId, amountMinor, currency } = request;
+      const payment: Payment =
+        request.method === DECLINED_METHOD
+          ? {
+              status: 'declined',
+              amountMinor,
+              currency,
+              declineCode: 'card_declined',
+              reason: 'Your card was declined.',
+            }
+          : { status: 'authorized', paymentIntentId: `pi_${orderId}`, amountMinor, currency };
+      payments.set(orderId, payment);
+      outbox.push(
+        payment.status === 'authorized'
+          ? stampedOrderEvent(stamp, 'payment.authorized', {
+              orderId,
+              paymentIntentId: `pi_${orderId}`,
+              amountMinor,
+              currency,
+            })
+          : stampedOrderEvent(stamp, 'payment.declined', {
+              orderId,
+              amountMinor,
+              currency,
+              declineCode: 'card_declined',
+              reason: 'Your card was declined.',
+            }),
+      );
+      return payment;
+    }),
+    capturePayment: fakeStep((orderId, stamp) => {
+      const payment = payments.get(orderId);
+      if (!payment?.paymentIntentId || (payment.status !== 'authorized' && payment.status !== 'captured')) {
+        throw ApplicationFailure.create({
+          type: 'PaymentMissing',
+          message: `no authorized payment for ${orderId}`,
+          nonRetryable: true,
+        });
+      }
+      if (payment.status === 'authorized') {
+        payment.status = 'captured';
+        const { paymentIntentId, amountMinor, currency } = payment;
+        outbox.push(
+          stampedOrderEvent(stamp, 'payment.captured', { orderId, paymentIntentId, amountMinor, currency }),
+        );
+      }
+      return { ...payment };
+    }),
+    voidPayment: fakeStep((orderId, stamp) => {
+      const payment = payments.get(orderId);
+      if (!payment?.paymentIntentId || payment.status === 'declined')
+        return payment ? { payment, undone: false } : { undone: false };
+      if (payment.status === 'authorized' || payment.status === 'captured') {
+        const refunded = payment.status === 'captured';
+        payment.status = refunded ? 'refunded' : 'voided';
+        const { paymentIntentId, amountMinor, currency } = payment;
+        outbox.push(
+          refunded
+            ? stampedOrderEvent(stamp, 'payment.refunded', {
+                orderId,
+                paymentIntentId,
+                refundId: `re_${orderId}`,
+                amountMinor,
+                currency,
+              })
+            : stampedOrderEvent(stamp, 'payment.voided', { orderId, paymentIntentId, amountMinor, currency }),
+        );
+      }
+      return { payment: { ...payment }, undone: true };
     }),
     sendOrderNotification: fakeStep(({ order, kind, sentEvent }) => {
       const messageId = `<${order.orderId}.${kind}@fusioncommerce.local>`;

@@ -99,7 +99,7 @@ export async function withOrderWorker(
 ): Promise<void> {
   const taskQueue = `orders-${randomUUID()}`;
   const bundle = await workflowBundle();
-  const { outbox: _outbox, ...activities } = steps;
+  const { outbox: _outbox, groupOutbox: _groupOutbox, payments: _payments, ...activities } = steps;
   const createWorker = () =>
     Worker.create({
       connection: env.nativeConnection,
