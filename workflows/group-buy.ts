@@ -55,7 +55,10 @@ interface ParticipantOrder {
 export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
   const { terms } = input;
   const state: GroupDealState = { terms, status: 'open', participants: [], eventsPublished: 0 };
-  const step = sagaSteps({});
+  // Regular activities, not local ones: joins, leaves and the deal itself run as concurrent coroutines,
+  // and local activities resolved from history markers on replay can wake them in another order than
+  // they ran live (a replay of the first recorded deals failed that way). A deal's steps are few.
+  const step = sagaSteps({ stepActivities: 'remote' });
   const dealEvents = new EventSequence(terms.dealId, (written) => {
     state.eventsPublished = written;
   });
