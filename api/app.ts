@@ -12,6 +12,7 @@ import type { Logger } from '../platform/logger';
 import { authenticate, createKeyring } from './auth';
 import type { PublishProductCreated } from './catalog-events';
 import { createCatalogStore } from './catalog-store';
+import { createDealGateway } from './deal-gateway';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { createIdempotencyStore } from './idempotency';
 import { methodGuard } from './method-guard';
@@ -22,6 +23,7 @@ import { createRateLimitStore } from './rate-limit-store';
 import type { DependencyCheck } from './readiness';
 import { requestLog } from './request-log';
 import { catalogRoutes } from './routes/catalog';
+import { dealRoutes } from './routes/deals';
 import { operationsRoutes } from './routes/operations';
 import { orderRoutes } from './routes/orders';
 import { jsonBody, requireJsonBody, securityHeaders } from './security';
@@ -67,6 +69,7 @@ export function createApp(deps: ApiDependencies): Express {
       options,
     ),
   );
+  app.use(dealRoutes({ pool: deps.pool, deals: createDealGateway(deps.temporal, config) }, options));
   app.use(
     catalogRoutes(
       { catalog: createCatalogStore(deps.pool), publishProductCreated: deps.publishProductCreated },

@@ -120,6 +120,47 @@ export class MethodNotAllowedError extends ApiError {
   }
 }
 
+/** Thrown when no group deal has the id. */
+export class DealNotFoundError extends ApiError {
+  readonly code = 'deal_not_found';
+  constructor(readonly dealId: string) {
+    super(`no deal ${dealId}`);
+  }
+  override extensions(): ProblemExtensions {
+    return { dealId: this.dealId };
+  }
+}
+
+/** Thrown when a deal is opened under an id already used. */
+export class DealExistsError extends ApiError {
+  readonly code = 'deal_exists';
+  constructor(readonly dealId: string) {
+    super(`deal ${dealId} already exists; join it instead, or open a deal under another id`);
+  }
+  override extensions(): ProblemExtensions {
+    return { dealId: this.dealId };
+  }
+}
+
+/** Thrown when the deal refused a join, leave or cancellation, with its reason. */
+export class DealRequestRefusedError extends ApiError {
+  readonly code = 'deal_request_refused';
+  constructor(
+    readonly dealId: string,
+    reason: string,
+  ) {
+    super(`deal ${dealId} refused the request: ${reason}`);
+  }
+  override extensions(): ProblemExtensions {
+    return { dealId: this.dealId };
+  }
+}
+
+/** Thrown when a deal's terms are inconsistent (sizes, deadline). */
+export class InvalidDealTermsError extends ApiError {
+  readonly code = 'invalid_deal_terms';
+}
+
 /** Thrown when an Idempotency-Key is sent again with a different body. */
 export class IdempotencyKeyReusedError extends ApiError {
   readonly code = 'idempotency_key_reused';

@@ -19,6 +19,7 @@ import {
   OrderList,
   ReviewOrderBody,
 } from '../contracts/http-orders';
+import { DealList, DealView, JoinDealBody, OpenDealBody } from '../contracts/http-groups';
 import { Problem, problemStatus } from '../contracts/http-problem';
 import type { ProblemCode } from '../contracts/http-problem';
 import { OrderInput } from '../contracts/order';
@@ -27,7 +28,15 @@ import { PROBLEM_MEDIA_TYPE } from './problem';
 type JsonSchema = Record<string, unknown>;
 
 // Request bodies are described as clients write them (defaults optional), responses as the API sends them.
-const requestSchemas = { OrderInput, CancelOrderBody, ReviewOrderBody, ProductInput, InventoryUpdate };
+const requestSchemas = {
+  OrderInput,
+  CancelOrderBody,
+  ReviewOrderBody,
+  ProductInput,
+  InventoryUpdate,
+  OpenDealBody,
+  JoinDealBody,
+};
 const responseSchemas = {
   OrderAccepted,
   OrderDetails,
@@ -35,6 +44,8 @@ const responseSchemas = {
   Product,
   ProductList,
   InventoryLevel,
+  DealView,
+  DealList,
   Health,
   Readiness,
   Problem,
@@ -159,6 +170,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     tags: [
       { name: 'orders', description: 'Order submission and the order saga' },
       { name: 'catalog', description: 'Products and stock' },
+      { name: 'deals', description: 'Group deals: buy together at a group price, or nobody pays' },
       { name: 'operations', description: 'Health, readiness, metrics and this document' },
     ],
     paths,
