@@ -151,6 +151,10 @@ PROPS
     echo "druid.broker.http.numConnections=5"
     echo "druid.broker.cache.useCache=false"
     echo "druid.broker.cache.populateCache=false"
+    # The broker plans SQL against the columns of the segments it has read
+    # metadata of; refreshed each minute by default, a fresh column (or all
+    # of them, right after a restart) would be "not found" for that long.
+    echo "druid.sql.planner.metadataRefreshPeriod=PT5S"
     _druid_processing
   } >"$c/broker/runtime.properties"
   _druid_jvm 256m 96m >"$c/broker/jvm.config"

@@ -15,7 +15,10 @@ const config = loadConfig();
 const kafka: Kafka = createKafka(config, createLogger(config, 'test'), 'smoke-druid');
 const brokerUrl = config.analytics.druidBrokerUrl;
 
-/** How long a produced event may take to become queryable: about 0.1 s measured once the supervisors run, 8 s right after a fresh Druid starts reading the topics from the beginning. */
+/**
+ * How long a produced event may take to become queryable: 0.1-0.2 s measured once Druid runs, about 8 s right
+ * after `up` (a fresh Druid reads the topics from the beginning; a restarted broker first learns the columns).
+ */
 const INGEST_DEADLINE_MS = 30_000;
 
 type Row = Record<string, unknown>;
@@ -31,16 +34,25 @@ async function sql(query: string, parameters: readonly string[]): Promise<Row[]>
   return (await response.json()) as Row[];
 }
 
-/** Polls the query until it returns `count` rows; fails with what it last saw after the deadline. */
+/**
+ * Polls the query until it returns `count` rows; fails with what it last saw after the deadline. Errors
+ * count as "not yet": right after Druid starts, the broker plans against the columns of the segments it has
+ * announced so far, and a column only the newest segments carry is "not found" for a few seconds.
+ */
 async function rowsWithin(query: string, parameters: readonly string[], count: number): Promise<Row[]> {
   const deadline = Date.now() + INGEST_DEADLINE_MS;
-  let rows: Row[] = [];
+  let last: unknown = [];
   while (Date.now() < deadline) {
-    rows = await sql(query, parameters);
-    if (rows.length >= count) return rows;
+    try {
+      const rows = await sql(query, parameters);
+      if (rows.length >= count) return rows;
+      last = rows;
+    } catch (error) {
+      last = error instanceof Error ? error.message : error;
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`expected ${count} rows within ${INGEST_DEADLINE_MS} ms, got ${JSON.stringify(rows)}`);
+  throw new Error(`expected ${count} rows within ${INGEST_DEADLINE_MS} ms, last saw ${JSON.stringify(last)}`);
 }
 
 async function produce(topic: string, key: string, values: readonly unknown[]): Promise<void> {
