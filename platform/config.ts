@@ -121,6 +121,13 @@ export const envSchema = z.object({
     .describe('Sender of customer mail.'),
   MAILDEV_URL: z.url().optional().describe('Local mail inbox (MailDev web UI), printed by npm start.'),
 
+  DRUID_BROKER_URL: z
+    .url()
+    .default('http://127.0.0.1:8082')
+    .describe(
+      'Apache Druid broker (SQL at /druid/v2/sql) holding the order and catalog events for analytics.',
+    ),
+
   HTTP_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on.'),
   HTTP_PORT: port().default(3000).describe('Port the API listens on.'),
   API_KEYS: csv()
@@ -261,6 +268,7 @@ function toAppConfig(env: Env) {
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, inboxUrl: env.MAILDEV_URL },
     payments: { apiBase: env.STRIPE_API_BASE, secretKey: env.STRIPE_SECRET_KEY },
+    analytics: { druidBrokerUrl: env.DRUID_BROKER_URL },
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
     api: {
       keys: env.API_KEYS.map(parseApiKey),

@@ -38,7 +38,7 @@ STACK_STOP_TIMEOUT="${STACK_STOP_TIMEOUT:-30}"
 #   <name>_match    text in its command line that identifies our process
 #   <name>_stop_signal  optional, default TERM
 # shellcheck disable=SC2034  # used by the scripts that source this file
-SERVERS=(temporal kafka postgres maildev inbox localstripe n8n)
+SERVERS=(temporal kafka postgres maildev inbox localstripe druid n8n)
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
