@@ -29,6 +29,7 @@ N8N_OWNER_PASSWORD="${N8N_OWNER_PASSWORD:-Fusioncommerce-local-1}"
 # calls go to the stack's webhook inbox unless pointed elsewhere (inbox.sh).
 ORDER_WEBHOOK_URL="${ORDER_WEBHOOK_URL:-http://127.0.0.1:$INBOX_PORT/order-notifications}"
 STOCK_ALERT_URL="${STOCK_ALERT_URL:-http://127.0.0.1:$INBOX_PORT/stock-alerts}"
+GROUP_DEAL_WEBHOOK_URL="${GROUP_DEAL_WEBHOOK_URL:-http://127.0.0.1:$INBOX_PORT/group-deals}"
 # Auto-approval is opt-in: 0 approves nothing, every held order waits for a
 # person (see README, "## n8n").
 REVIEW_AUTO_APPROVE_LIMIT_MINOR="${REVIEW_AUTO_APPROVE_LIMIT_MINOR:-0}"
@@ -184,6 +185,7 @@ _n8n_env_vars() {
     # Settings of the project's workflows.
     ORDER_WEBHOOK_URL="$ORDER_WEBHOOK_URL"
     STOCK_ALERT_URL="$STOCK_ALERT_URL"
+    GROUP_DEAL_WEBHOOK_URL="$GROUP_DEAL_WEBHOOK_URL"
     REVIEW_AUTO_APPROVE_LIMIT_MINOR="$REVIEW_AUTO_APPROVE_LIMIT_MINOR"
     REVIEW_AUTO_APPROVE_REVIEWER="$REVIEW_AUTO_APPROVE_REVIEWER"
   )

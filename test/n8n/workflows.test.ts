@@ -11,7 +11,7 @@ import { Partitioners } from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import { EVENT_SOURCE, orderEventId } from '../../contracts/events';
 import type { OrderEvent } from '../../contracts/events';
-import { narrowTopicsByEventType } from '../../contracts/topics';
+import { topics, topicsForOrderEvent } from '../../contracts/topics';
 import { cancelUpdate, orderWorkflowId } from '../../workflows/messages';
 import { pricedOrder, seedProduct, uniqueSku } from '../support/catalog';
 import {
@@ -87,9 +87,11 @@ describe('the shipped workflows', () => {
       accepts: w.acceptedEventTypes,
       reads: [
         ...new Set(
-          w.acceptedEventTypes.flatMap(
-            (type): readonly string[] => narrowTopicsByEventType[type] ?? [`(no narrow topic for ${type})`],
-          ),
+          w.acceptedEventTypes.flatMap((type): readonly string[] => {
+            // The narrow topics of an order event, or the group-deal topic of a group event.
+            const narrow = topicsForOrderEvent(type).filter((t) => t !== topics.orderEvents);
+            return narrow.length > 0 ? narrow : [`(no narrow topic for ${type})`];
+          }),
         ),
       ],
     }));

@@ -23,6 +23,7 @@ export const n8nWorkflows = {
   fraudReviewDesk: 'FcFraudReview001',
   orderNotifications: 'FcOrderNotify001',
   stockAlert: 'FcStockAlert0001',
+  groupDealShare: 'FcGroupDeals0001',
 } as const;
 
 /**
