@@ -4,5 +4,5 @@
 set -eu
 n8n import:credentials --input=/fusioncommerce/compose/credentials.json
 n8n import:workflow --separate --input=/fusioncommerce
-for id in FcFraudReview001 FcOrderNotify001 FcStockAlert0001; do n8n publish:workflow --id="$id"; done
+for id in FcFraudReview001 FcOrderNotify001 FcStockAlert0001 FcGroupDeals0001; do n8n publish:workflow --id="$id"; done
 exec n8n start

@@ -66,7 +66,7 @@ describe('docker-compose.yml', () => {
     const ids = readdirSync(path.join(root, 'n8n'))
       .filter((f) => f.endsWith('.json'))
       .map((f) => (JSON.parse(readFileSync(path.join(root, 'n8n', f), 'utf8')) as { id: string }).id);
-    expect(ids).toHaveLength(3);
+    expect(ids).toHaveLength(4);
     const published = /for id in ([^;]+); do n8n publish:workflow/.exec(entrypoint)?.[1]?.split(' ');
     expect(published?.sort()).toEqual(ids.sort());
   });
