@@ -18,6 +18,7 @@ import {
   allHandlersFinished,
   condition,
   setHandler,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { stampedOrderEvent } from '../contracts/event-stamp';
 import type { OrderEvent, OrderEventData, OrderEventType } from '../contracts/events';
@@ -37,6 +38,7 @@ import { NotificationKind } from '../contracts/notification';
 import type { PricedOrder } from '../contracts/order';
 import { EventSequence } from './event-sequence';
 import { cancelDealUpdate, dealQuery, joinDealUpdate, leaveDealUpdate } from './group-messages';
+import { DealSkuKey, DealStatusKey } from './search-attributes';
 import { sagaSteps } from './saga-steps';
 
 /** ApplicationFailure type of a refused join or leave (the update fails with the reason). */
@@ -256,6 +258,11 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
     },
   );
 
+  // Operators find deals by SKU and state in the Temporal UI: set when the deal opens and when it ends.
+  upsertSearchAttributes([
+    { key: DealSkuKey, value: terms.sku },
+    { key: DealStatusKey, value: state.status },
+  ]);
   await recordDealEvent('group.opened', () => ({
     dealId: terms.dealId,
     sku: terms.sku,
@@ -303,6 +310,7 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
       }));
     }
   });
+  upsertSearchAttributes([{ key: DealStatusKey, value: state.status }]);
   settled = true;
   await condition(allHandlersFinished);
   return state;

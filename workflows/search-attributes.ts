@@ -10,6 +10,16 @@ export const OrderStatusKey = defineSearchAttributeKey('OrderStatus', SearchAttr
 export const CustomerIdKey = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
 export const OrderTotalKey = defineSearchAttributeKey('OrderTotal', SearchAttributeType.DOUBLE);
 export const FraudDecisionKey = defineSearchAttributeKey('FraudDecision', SearchAttributeType.KEYWORD);
+/** Group deals: found by SKU and state (open, formed, failed, cancelled). */
+export const DealSkuKey = defineSearchAttributeKey('DealSku', SearchAttributeType.KEYWORD);
+export const DealStatusKey = defineSearchAttributeKey('DealStatus', SearchAttributeType.KEYWORD);
 
-/** Every key above: what a server must know before the first order starts. */
-export const orderSearchAttributeKeys = [OrderStatusKey, CustomerIdKey, OrderTotalKey, FraudDecisionKey];
+/** Every key above: what a server must know before the first order or deal starts. */
+export const orderSearchAttributeKeys = [
+  OrderStatusKey,
+  CustomerIdKey,
+  OrderTotalKey,
+  FraudDecisionKey,
+  DealSkuKey,
+  DealStatusKey,
+];

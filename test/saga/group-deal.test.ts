@@ -11,6 +11,7 @@ import { groupWorkflowId } from '../../contracts/group-deal';
 import { createPaymentClient } from '../../platform/payments';
 import type { groupBuy } from '../../workflows';
 import { cancelDealUpdate, joinDealUpdate } from '../../workflows/group-messages';
+import { DealSkuKey, DealStatusKey } from '../../workflows/search-attributes';
 import { availableStock, seedProduct, uniqueSku } from '../support/catalog';
 import { recordHistory } from '../support/histories';
 import { startSagaHarness } from '../support/saga-harness';
@@ -109,6 +110,12 @@ describe('group deals on the real stack', () => {
     const result = await handleOf(terms).result();
     await recordHistory(handleOf(terms), 'group-formed');
     expect(result.status).toBe('formed');
+    // Operators find the deal by SKU and state in the Temporal UI.
+    const { typedSearchAttributes } = await handleOf(terms).describe();
+    expect([typedSearchAttributes.get(DealSkuKey), typedSearchAttributes.get(DealStatusKey)]).toEqual([
+      terms.sku,
+      'formed',
+    ]);
     const orderIds = result.participants.filter((p) => p.status === 'charged').map((p) => p.orderId);
     expect(orderIds).toHaveLength(3);
     const intents = await intentStatuses(orderIds);
