@@ -3,12 +3,9 @@
  * the group-deal topic) becomes a "N more to go" message at the webhook, and group.failed a notice.
  */
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { GroupDealTerms } from '../../contracts/group-deal';
-import { groupWorkflowId } from '../../contracts/group-deal';
-import type { groupBuy } from '../../workflows';
-import { joinDealUpdate } from '../../workflows/group-messages';
 import { seedProduct, uniqueSku } from '../support/catalog';
+import { joinDeal, joinRequest } from '../support/group-deals';
 import { HookReceiver, n8nWorkflows, N8nExecutions, upN8n } from '../support/n8n';
 import type { HookCall } from '../support/n8n';
 import { startSagaHarness } from '../support/saga-harness';
@@ -53,22 +50,7 @@ describe('group deal share (n8n → group deal webhook)', () => {
       leaderCustomerId: 'leader',
     };
     const join = (customerId: string) =>
-      h.client.workflow.executeUpdateWithStart(joinDealUpdate, {
-        args: [
-          {
-            customerId,
-            shippingAddress: { name: 'Ada', line1: '1 Row', city: 'London', postalCode: 'N1', country: 'GB' },
-            contact: { email: `${customerId}@example.com` },
-            payment: { method: 'pm_card_visa' },
-          },
-        ],
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof groupBuy>('groupBuy', {
-          taskQueue: h.config.temporal.orderTaskQueue,
-          workflowId: groupWorkflowId(terms.dealId),
-          args: [{ terms }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
-      });
+      joinDeal(h.client, h.config.temporal.orderTaskQueue, terms, joinRequest(customerId));
     await join('ann');
     await join('bob');
     const explain = () => n8n.explain(n8nWorkflows.groupDealShare, terms.dealId);

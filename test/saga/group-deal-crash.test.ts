@@ -2,45 +2,28 @@
  * A group deal whose worker is killed (SIGKILL) while it settles: a restarted worker finishes the
  * settlement, and every participant is charged exactly once — one captured PaymentIntent each, none held.
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type Stripe from 'stripe';
 import type { GroupDealTerms } from '../../contracts/group-deal';
 import { groupWorkflowId } from '../../contracts/group-deal';
 import { createPaymentClient } from '../../platform/payments';
 import type { groupBuy } from '../../workflows';
-import { joinDealUpdate } from '../../workflows/group-messages';
 import { availableStock, seedProduct, uniqueSku } from '../support/catalog';
+import { joinDeal, joinRequest } from '../support/group-deals';
+import { startOrderWorkerProcess as startWorker } from '../support/order-worker-process';
 import { startSagaHarness } from '../support/saga-harness';
 import type { SagaHarness } from '../support/saga-harness';
 
 jest.setTimeout(240_000);
 
-const root = path.resolve(__dirname, '../..');
 let h: SagaHarness;
 let stripe: Stripe;
 const children: ChildProcess[] = [];
 
-/** The real order worker (which runs the deals too), as its own process, on this test's task queues. */
+/** The real order worker (which runs the deals too), as its own process: the process this test kills. */
 function startOrderWorkerProcess(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'workers/order-worker-main.ts')],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        ORDER_TASK_QUEUE: h.config.temporal.orderTaskQueue,
-        BRIDGE_TASK_QUEUE: h.config.temporal.bridgeTaskQueue,
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = startWorker(h.config);
   children.push(child);
   return child;
 }
@@ -70,22 +53,7 @@ describe('a group deal when its worker is killed mid-settlement', () => {
       leaderCustomerId: 'leader',
     };
     const join = (customerId: string) =>
-      h.client.workflow.executeUpdateWithStart(joinDealUpdate, {
-        args: [
-          {
-            customerId,
-            shippingAddress: { name: 'Ada', line1: '1 Row', city: 'London', postalCode: 'N1', country: 'GB' },
-            contact: { email: `${customerId}@example.com` },
-            payment: { method: 'pm_card_visa' },
-          },
-        ],
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof groupBuy>('groupBuy', {
-          taskQueue: h.config.temporal.orderTaskQueue,
-          workflowId: groupWorkflowId(terms.dealId),
-          args: [{ terms }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
-      });
+      joinDeal(h.client, h.config.temporal.orderTaskQueue, terms, joinRequest(customerId));
 
     const first = startOrderWorkerProcess();
     for (const customer of ['ann', 'bob', 'cem']) await join(customer);

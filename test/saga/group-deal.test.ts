@@ -4,15 +4,15 @@
  * captures every participant once, a failed or cancelled one voids and releases everything.
  */
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type Stripe from 'stripe';
 import type { GroupDealTerms, JoinRequest } from '../../contracts/group-deal';
 import { groupWorkflowId } from '../../contracts/group-deal';
 import { createPaymentClient } from '../../platform/payments';
 import type { groupBuy } from '../../workflows';
-import { cancelDealUpdate, joinDealUpdate } from '../../workflows/group-messages';
+import { cancelDealUpdate } from '../../workflows/group-messages';
 import { DealSkuKey, DealStatusKey } from '../../workflows/search-attributes';
 import { availableStock, seedProduct, uniqueSku } from '../support/catalog';
+import { joinDeal, joinRequest } from '../support/group-deals';
 import { recordHistory } from '../support/histories';
 import { startSagaHarness } from '../support/saga-harness';
 import type { SagaHarness } from '../support/saga-harness';
@@ -51,23 +51,10 @@ async function deal(
   };
 }
 
-const joiner = (customerId: string, method = 'pm_card_visa'): JoinRequest => ({
-  customerId,
-  shippingAddress: { name: 'Ada', line1: '1 Row', city: 'London', postalCode: 'N1', country: 'GB' },
-  contact: { email: `${customerId}-${randomUUID().slice(0, 6)}@example.com` },
-  payment: { method },
-});
+const joiner = joinRequest;
 
 function join(terms: GroupDealTerms, request: JoinRequest) {
-  return h.client.workflow.executeUpdateWithStart(joinDealUpdate, {
-    args: [request],
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof groupBuy>('groupBuy', {
-      taskQueue: h.config.temporal.orderTaskQueue,
-      workflowId: groupWorkflowId(terms.dealId),
-      args: [{ terms }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    }),
-  });
+  return joinDeal(h.client, h.config.temporal.orderTaskQueue, terms, request);
 }
 
 const handleOf = (terms: GroupDealTerms) =>

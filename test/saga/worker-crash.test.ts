@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { decideReviewUpdate } from '../../workflows/messages';
 import { dedupe } from '../support/event-collector';
 import { availableStock, pricedOrder, seedProduct, uniqueSku } from '../support/catalog';
+import { startOrderWorkerProcess as startWorker } from '../support/order-worker-process';
 import { startSagaHarness } from '../support/saga-harness';
 import type { SagaHarness } from '../support/saga-harness';
 import { expectWellFormedStream, typesOf } from './expectations';
@@ -11,27 +10,11 @@ import { pathEvents } from '../support/path-events';
 
 jest.setTimeout(240_000);
 
-const root = path.resolve(__dirname, '../..');
 let h: SagaHarness;
 const children: ChildProcess[] = [];
 
-/** The real order worker entry point, as its own process, on this test's task queues. */
 function startOrderWorkerProcess(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(root, 'workers/order-worker-main.ts')],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        ORDER_TASK_QUEUE: h.config.temporal.orderTaskQueue,
-        BRIDGE_TASK_QUEUE: h.config.temporal.bridgeTaskQueue,
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = startWorker(h.config);
   children.push(child);
   return child;
 }

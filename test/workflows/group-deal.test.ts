@@ -3,7 +3,6 @@
  * time pass in seconds of test time.
  */
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -12,6 +11,7 @@ import { groupWorkflowId } from '../../contracts/group-deal';
 import type { groupBuy } from '../../workflows';
 import { dealQuery, joinDealUpdate, leaveDealUpdate } from '../../workflows/group-messages';
 import { DECLINED_METHOD, fakeSagaSteps } from '../support/fake-saga-steps';
+import { joinDeal, joinRequest } from '../support/group-deals';
 import type { FakeSagaSteps } from '../support/fake-saga-steps';
 import { startTimeSkippingEnvironment } from '../support/time-skipping';
 import { workflowBundle } from '../support/workflow-bundle';
@@ -58,24 +58,11 @@ async function terms(targetSize: number, maxSize: number, deadlineInMs: number):
   };
 }
 
-const joiner = (customerId: string, method = 'pm_card_visa'): JoinRequest => ({
-  customerId,
-  shippingAddress: { name: 'Ada', line1: '1 Row', city: 'London', postalCode: 'N1', country: 'GB' },
-  contact: { email: `${customerId}@example.com` },
-  payment: { method },
-});
+const joiner = joinRequest;
 
 /** Joins with update-with-start, as the API does: the first join opens the deal. */
 function join(taskQueue: string, deal: GroupDealTerms, request: JoinRequest) {
-  return env.client.workflow.executeUpdateWithStart(joinDealUpdate, {
-    args: [request],
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof groupBuy>('groupBuy', {
-      taskQueue,
-      workflowId: groupWorkflowId(deal.dealId),
-      args: [{ terms: deal }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    }),
-  });
+  return joinDeal(env.client, taskQueue, deal, request);
 }
 
 /** The reason a refused join or leave gives (the update fails with it as its cause). */
