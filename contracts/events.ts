@@ -119,14 +119,15 @@ export type OrderEventType = keyof typeof orderEventData;
 export const orderEventTypes = Object.keys(orderEventData) as OrderEventType[];
 export type OrderEventData<T extends OrderEventType> = z.infer<(typeof orderEventData)[T]>;
 
-const envelopeFields = {
+/** The CloudEvents envelope every event of this product carries (order and group-deal events alike). */
+export const envelopeFields = {
   specversion: z.literal('1.0'),
   id: z.string().min(1),
   source: z.string().min(1),
   subject: z.string().min(1),
   time: z.iso.datetime(),
   datacontenttype: z.literal('application/json'),
-  /** 1, 2, 3 … per order, without gaps: consumers can detect a missing or repeated event. */
+  /** 1, 2, 3 … per order (per deal for group events), without gaps: a missing or repeated event shows. */
   sequence: z.number().int().positive(),
 };
 

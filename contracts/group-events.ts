@@ -5,6 +5,7 @@
  * topic, so order consumers need to know nothing about deals.
  */
 import { z } from 'zod';
+import { envelopeFields } from './events';
 import { CurrencyCode, CustomerId, MinorUnits, Sku } from './order';
 
 const dealRef = { dealId: z.string() };
@@ -38,17 +39,7 @@ export const groupEventTypes = Object.keys(groupEventData) as GroupEventType[];
 export type GroupEventData<T extends GroupEventType> = z.infer<(typeof groupEventData)[T]>;
 
 export function groupEnvelopeFor<T extends GroupEventType>(type: T) {
-  return z.object({
-    specversion: z.literal('1.0'),
-    id: z.string().min(1),
-    source: z.string().min(1),
-    subject: z.string().min(1),
-    time: z.iso.datetime(),
-    datacontenttype: z.literal('application/json'),
-    sequence: z.number().int().positive(),
-    type: z.literal(type),
-    data: groupEventData[type],
-  });
+  return z.object({ ...envelopeFields, type: z.literal(type), data: groupEventData[type] });
 }
 
 export type GroupEvent = {

@@ -65,6 +65,17 @@ export interface HttpRoute {
 }
 
 const anyone = ['storefront', 'operator'] as const;
+/** What a join, leave or cancellation of a deal can be answered with. */
+const dealUpdateProblems = [
+  'validation_failed',
+  'malformed_json',
+  'unauthenticated',
+  'forbidden',
+  'deal_not_found',
+  'deal_request_refused',
+  'payload_too_large',
+  'unsupported_media_type',
+] as const satisfies readonly ProblemCode[];
 const operators = ['operator'] as const;
 
 export const apiRoutes = {
@@ -279,16 +290,7 @@ export const apiRoutes = {
     params: DealIdParams,
     body: JoinDealBody,
     responses: { 200: DealView },
-    problems: [
-      'validation_failed',
-      'malformed_json',
-      'unauthenticated',
-      'forbidden',
-      'deal_not_found',
-      'deal_request_refused',
-      'payload_too_large',
-      'unsupported_media_type',
-    ],
+    problems: dealUpdateProblems,
   },
   leaveDeal: {
     method: 'post',
@@ -299,16 +301,7 @@ export const apiRoutes = {
     params: DealIdParams,
     body: LeaveDealBody,
     responses: { 200: DealView },
-    problems: [
-      'validation_failed',
-      'malformed_json',
-      'unauthenticated',
-      'forbidden',
-      'deal_not_found',
-      'deal_request_refused',
-      'payload_too_large',
-      'unsupported_media_type',
-    ],
+    problems: dealUpdateProblems,
   },
   cancelDeal: {
     method: 'post',
@@ -319,16 +312,7 @@ export const apiRoutes = {
     params: DealIdParams,
     body: CancelDealBody,
     responses: { 200: DealView },
-    problems: [
-      'validation_failed',
-      'malformed_json',
-      'unauthenticated',
-      'forbidden',
-      'deal_not_found',
-      'deal_request_refused',
-      'payload_too_large',
-      'unsupported_media_type',
-    ],
+    problems: dealUpdateProblems,
   },
   health: {
     method: 'get',
