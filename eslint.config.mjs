@@ -53,7 +53,13 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.mjs', 'jest.config.js'] },
+        projectService: {
+          allowDefaultProject: [
+            'eslint.config.mjs',
+            'jest.config.js',
+            'test/support/closing-line-reporter.js',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -107,12 +113,17 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['eslint.config.mjs', 'jest.config.js'],
+    files: ['eslint.config.mjs', 'jest.config.js', 'test/support/closing-line-reporter.js'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['jest.config.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+    // Plain CommonJS that Jest loads itself, untransformed.
+    files: ['jest.config.js', 'test/support/closing-line-reporter.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,
 );

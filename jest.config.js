@@ -26,6 +26,7 @@ module.exports = {
   // Global only (Jest 29 has no per-project timeout): the stack tier's saga tests need it.
   testTimeout: 60_000,
   verbose: true,
+  reporters: ['default', '<rootDir>/test/support/closing-line-reporter.js'],
   // After the Kafka outage test restarts the broker, kafkajs keeps internal timers alive past every
   // disconnect (the 1 ms request-queue loop is fixed in platform/kafkajs-request-queue-fix.ts; a few
   // retry timers remain), which would hold the run open for minutes after the last test.

@@ -88,10 +88,15 @@ function fuzz(apiKey: string): Promise<FuzzRun> {
   });
 }
 
-/** Schemathesis's own summary (failures, then the totals), printed with the test run. */
+/**
+ * Schemathesis's own summary (failures, then the totals), printed with the test run. Its `=== X ===`
+ * banners become `--- X ---`: they look like pytest's closing line, and a CI log reader must take Jest's
+ * result for the run's, not the last banner of a tool the run called.
+ */
 function summary(output: string): string {
   const start = output.search(/=+ (FAILURES|ERRORS|SUMMARY) =+/);
-  return start >= 0 ? output.slice(start) : output.slice(-4000);
+  const tail = start >= 0 ? output.slice(start) : output.slice(-4000);
+  return tail.replace(/^=+ (.*?) =+$/gm, '--- $1 ---');
 }
 
 describe('API fuzzing against the served OpenAPI document', () => {
