@@ -8,6 +8,7 @@ import type { Express } from 'express';
 import type { Pool } from 'pg';
 import { apiRoutes } from '../contracts/http-api';
 import type { AppConfig } from '../platform/config';
+import { createDruidSql } from '../platform/druid';
 import type { Logger } from '../platform/logger';
 import { authenticate, createKeyring } from './auth';
 import type { PublishProductCreated } from './catalog-events';
@@ -22,6 +23,7 @@ import { rateLimit } from './rate-limit';
 import { createRateLimitStore } from './rate-limit-store';
 import type { DependencyCheck } from './readiness';
 import { requestLog } from './request-log';
+import { analyticsRoutes } from './routes/analytics';
 import { catalogRoutes } from './routes/catalog';
 import { dealRoutes } from './routes/deals';
 import { operationsRoutes } from './routes/operations';
@@ -29,7 +31,7 @@ import { orderRoutes } from './routes/orders';
 import { jsonBody, requireJsonBody, securityHeaders } from './security';
 
 export interface ApiDependencies {
-  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga'>;
+  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga' | 'analytics'>;
   logger: Logger;
   readiness: Record<string, DependencyCheck>;
   pool: Pool;
@@ -76,6 +78,8 @@ export function createApp(deps: ApiDependencies): Express {
       options,
     ),
   );
+
+  app.use(analyticsRoutes({ druid: createDruidSql(config.analytics) }, options));
 
   app.use(notFoundHandler());
   app.use(errorHandler(logger, config.api.bodyLimit));
