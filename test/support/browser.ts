@@ -37,7 +37,13 @@ export async function openPage(browser: Browser): Promise<{ page: Page; pageErro
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(artifactsDir, { recursive: true });
   const file = path.join(artifactsDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // The whole page in one viewport: a full-page capture resizes the viewport mid-shot, and charts that
+  // redraw on resize (in the next animation frame) come out blank.
+  const viewport = page.viewport() ?? { width: 1366, height: 900 };
+  const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+  await page.setViewport({ ...viewport, height: Math.max(viewport.height, height) });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await page.screenshot({ path: file });
   process.stdout.write(`screenshot: ${path.relative(root, file)}\n`);
   return file;
 }
