@@ -95,6 +95,15 @@ async function n8nUrl(): Promise<string | undefined> {
 
 const background = backgroundServers(process.env);
 
+/**
+ * The dashboard's address. With the built-in development keys it carries the development operator key in
+ * its fragment (never sent to the server), so the link opens signed in; with real keys the page asks.
+ */
+function dashboardUrl(api: string): string {
+  const operator = config.api.devKeys ? config.api.keys.find((key) => key.role === 'operator') : undefined;
+  return `${api}/dashboard${operator ? `#key=${encodeURIComponent(operator.secret)}` : ''}  (order timelines at /dashboard/orders/{orderId})`;
+}
+
 void Promise.all([waitForApi(), n8nUrl()]).then(([up, n8n]) => {
   if (!up) return;
   const api = `http://${config.http.host}:${config.http.port}`;
@@ -103,6 +112,7 @@ void Promise.all([waitForApi(), n8nUrl()]).then(([up, n8n]) => {
     'FusionCommerce Orchestrator is running:',
     `  API            ${api}`,
     `  API docs       ${api}/docs`,
+    `  Dashboard      ${dashboardUrl(api)}`,
     `  Temporal UI    ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`,
     ...(config.mail.inboxUrl ? [`  Mail inbox     ${config.mail.inboxUrl}`] : []),
     `  Kafka          ${config.kafka.brokers.join(',')}`,
