@@ -8,6 +8,8 @@ import path from 'node:path';
 import express from 'express';
 import type { Router } from 'express';
 import { apiRoutes } from '../../contracts/http-api';
+import { OrderIdParams } from '../../contracts/http-orders';
+import { ValidationError } from '../errors';
 import { expressPath } from '../route';
 
 const staticDir = path.join(__dirname, 'static');
@@ -16,10 +18,22 @@ const chartJsDir = path.dirname(require.resolve('chart.js'));
 
 export function dashboardRouter(): Router {
   const router = express.Router();
-  const page = (file: string) => (_req: express.Request, res: express.Response) =>
+  const send = (res: express.Response, file: string) =>
     res.sendFile(path.join(staticDir, file), { headers: { 'Cache-Control': 'no-cache' } });
-  router.get(expressPath(apiRoutes.dashboardPage.path), page('dashboard.html'));
-  router.get(expressPath(apiRoutes.orderTimelinePage.path), page('order.html'));
+  router.get(expressPath(apiRoutes.dashboardPage.path), (_req, res) => send(res, 'dashboard.html'));
+  // The id is checked like the API checks it: a page for an id no order can have would only show an error.
+  router.get(expressPath(apiRoutes.orderTimelinePage.path), (req, res) => {
+    const parsed = OrderIdParams.safeParse(req.params);
+    if (!parsed.success) {
+      throw new ValidationError(
+        parsed.error.issues.map((issue) => ({
+          path: ['params', ...issue.path.map(String)].join('.'),
+          message: issue.message,
+        })),
+      );
+    }
+    send(res, 'order.html');
+  });
   router.get('/dashboard/assets/chart.umd.min.js', (_req, res) =>
     res.sendFile(path.join(chartJsDir, 'chart.umd.min.js'), { maxAge: '1d' }),
   );
