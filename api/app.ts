@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import { apiRoutes } from '../contracts/http-api';
 import type { AppConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
+import { createOrderCommandLog } from '../platform/order-command-log';
 import { authenticate, createKeyring } from './auth';
 import type { PublishProductCreated } from './catalog-events';
 import { createCatalogStore } from './catalog-store';
@@ -65,6 +66,7 @@ export function createApp(deps: ApiDependencies): Express {
         pool: deps.pool,
         orders: createOrderGateway(deps.temporal, deps.pool, config),
         idempotency: createIdempotencyStore(deps.pool),
+        commands: createOrderCommandLog(deps.pool, logger),
       },
       options,
     ),
