@@ -19,6 +19,7 @@ import { createIdempotencyStore } from './idempotency';
 import { methodGuard } from './method-guard';
 import { createHttpMetrics } from './metrics';
 import { createOrderGateway } from './order-gateway';
+import { createOrderTimelineReader } from './order-timeline';
 import { rateLimit } from './rate-limit';
 import { createRateLimitStore } from './rate-limit-store';
 import type { DependencyCheck } from './readiness';
@@ -27,10 +28,11 @@ import { catalogRoutes } from './routes/catalog';
 import { dealRoutes } from './routes/deals';
 import { operationsRoutes } from './routes/operations';
 import { orderRoutes } from './routes/orders';
+import { timelineRoutes } from './routes/timeline';
 import { jsonBody, requireJsonBody, securityHeaders } from './security';
 
 export interface ApiDependencies {
-  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga'>;
+  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga' | 'mail'>;
   logger: Logger;
   readiness: Record<string, DependencyCheck>;
   pool: Pool;
@@ -70,6 +72,9 @@ export function createApp(deps: ApiDependencies): Express {
       },
       options,
     ),
+  );
+  app.use(
+    timelineRoutes({ readTimeline: createOrderTimelineReader(deps.temporal, deps.pool, config) }, options),
   );
   app.use(dealRoutes({ pool: deps.pool, deals: createDealGateway(deps.temporal, config) }, options));
   app.use(
