@@ -10,7 +10,9 @@ COPY workflows workflows
 COPY activities activities
 COPY workers workers
 COPY api api
-RUN npx tsc -p tsconfig.build.json && cp -r platform/migrations dist/platform/migrations
+# Non-TypeScript files the services read at run time: migrations, and the operator pages.
+RUN npx tsc -p tsconfig.build.json && cp -r platform/migrations dist/platform/migrations \
+  && cp -r api/dashboard/static dist/api/dashboard/static
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production

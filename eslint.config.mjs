@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 
 const nodeBuiltins = [
   'assert',
@@ -58,6 +59,7 @@ export default tseslint.config(
             'eslint.config.mjs',
             'jest.config.js',
             'test/support/closing-line-reporter.js',
+            'api/dashboard/static/*.js',
           ],
         },
         tsconfigRootDir: import.meta.dirname,
@@ -124,6 +126,12 @@ export default tseslint.config(
       globals: { module: 'writable', require: 'readonly', process: 'readonly' },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The operator pages' scripts: plain browser scripts, served as they are (no build step).
+    files: ['api/dashboard/static/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, Chart: 'readonly' } },
   },
   prettier,
 );

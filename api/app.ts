@@ -8,6 +8,7 @@ import type { Express } from 'express';
 import type { Pool } from 'pg';
 import { apiRoutes } from '../contracts/http-api';
 import type { AppConfig } from '../platform/config';
+import { createDruidSql } from '../platform/druid';
 import type { Logger } from '../platform/logger';
 import { createOrderCommandLog } from '../platform/order-command-log';
 import { authenticate, createKeyring } from './auth';
@@ -24,6 +25,7 @@ import { rateLimit } from './rate-limit';
 import { createRateLimitStore } from './rate-limit-store';
 import type { DependencyCheck } from './readiness';
 import { requestLog } from './request-log';
+import { analyticsRoutes } from './routes/analytics';
 import { catalogRoutes } from './routes/catalog';
 import { dealRoutes } from './routes/deals';
 import { operationsRoutes } from './routes/operations';
@@ -32,7 +34,7 @@ import { timelineRoutes } from './routes/timeline';
 import { jsonBody, requireJsonBody, securityHeaders } from './security';
 
 export interface ApiDependencies {
-  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga' | 'mail'>;
+  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga' | 'analytics' | 'mail'>;
   logger: Logger;
   readiness: Record<string, DependencyCheck>;
   pool: Pool;
@@ -83,6 +85,8 @@ export function createApp(deps: ApiDependencies): Express {
       options,
     ),
   );
+
+  app.use(analyticsRoutes({ druid: createDruidSql(config.analytics) }, options));
 
   app.use(notFoundHandler());
   app.use(errorHandler(logger, config.api.bodyLimit));

@@ -282,11 +282,11 @@ export class RateLimitedError extends ApiError {
   }
 }
 
-/** Thrown when Temporal, PostgreSQL or Kafka cannot be reached (or did not answer in time). */
+/** Thrown when Temporal, PostgreSQL, Kafka or Druid cannot be reached (or did not answer in time). */
 export class ServiceUnavailableError extends ApiError {
   readonly code = 'service_unavailable';
   constructor(
-    readonly dependency: 'temporal' | 'postgres' | 'kafka',
+    readonly dependency: 'temporal' | 'postgres' | 'kafka' | 'druid',
     readonly retryAfterSeconds = 5,
   ) {
     super(`a dependency (${dependency}) is unavailable; retry in ${retryAfterSeconds} s`);

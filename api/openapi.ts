@@ -20,6 +20,15 @@ import {
   ReviewOrderBody,
 } from '../contracts/http-orders';
 import { DealList, DealView, JoinDealBody, OpenDealBody } from '../contracts/http-groups';
+import {
+  FraudDecisions,
+  InventoryFlow,
+  Notifications,
+  OrderFlow,
+  Revenue,
+  ReviewQueue,
+  TopSkus,
+} from '../contracts/http-analytics';
 import { Problem, problemStatus } from '../contracts/http-problem';
 import type { ProblemCode } from '../contracts/http-problem';
 import { OrderInput } from '../contracts/order';
@@ -46,6 +55,13 @@ const responseSchemas = {
   InventoryLevel,
   DealView,
   DealList,
+  OrderFlow,
+  Revenue,
+  TopSkus,
+  FraudDecisions,
+  ReviewQueue,
+  InventoryFlow,
+  Notifications,
   Health,
   Readiness,
   Problem,
@@ -171,6 +187,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'orders', description: 'Order submission and the order saga' },
       { name: 'catalog', description: 'Products and stock' },
       { name: 'deals', description: 'Group deals: buy together at a group price, or nobody pays' },
+      { name: 'analytics', description: 'Figures of the order stream, read from Apache Druid' },
+      { name: 'dashboard', description: 'Pages for operators: the live dashboard and the order timeline' },
       { name: 'operations', description: 'Health, readiness, metrics and this document' },
     ],
     paths,

@@ -127,6 +127,11 @@ export const envSchema = z.object({
     .describe(
       'Apache Druid broker (SQL at /druid/v2/sql) holding the order and catalog events for analytics.',
     ),
+  ANALYTICS_QUERY_TIMEOUT_MS: positiveInt()
+    .default(5000)
+    .describe(
+      'How long an analytics route waits for Druid before it answers 503: a stopped or overloaded Druid never holds a request longer.',
+    ),
 
   HTTP_HOST: z.string().min(1).default('127.0.0.1').describe('Address the API listens on.'),
   HTTP_PORT: port().default(3000).describe('Port the API listens on.'),
@@ -268,7 +273,7 @@ function toAppConfig(env: Env) {
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, inboxUrl: env.MAILDEV_URL },
     payments: { apiBase: env.STRIPE_API_BASE, secretKey: env.STRIPE_SECRET_KEY },
-    analytics: { druidBrokerUrl: env.DRUID_BROKER_URL },
+    analytics: { brokerUrl: env.DRUID_BROKER_URL, timeoutMs: env.ANALYTICS_QUERY_TIMEOUT_MS },
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
     api: {
       keys: env.API_KEYS.map(parseApiKey),

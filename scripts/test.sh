@@ -23,4 +23,6 @@ npx jest "${filter[@]}" --selectProjects unit
 # Tests need n8n (no leniency), and n8n must not auto-approve the held orders other tests decide.
 export STACK_REQUIRE_N8N=1 REVIEW_AUTO_APPROVE_LIMIT_MINOR=0
 bash stack/up
+# The page tests drive Debian's Chromium: installed here, not inside a test's time budget.
+bash scripts/ensure-chromium.sh >/dev/null
 exec npx jest --runInBand "${filter[@]}" --selectProjects stack

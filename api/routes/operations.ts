@@ -1,7 +1,8 @@
-/** Public operational routes: health, readiness, metrics, the OpenAPI document and its docs page. */
+/** Public routes: health, readiness, metrics, the OpenAPI document, its docs page and the operator pages. */
 import express from 'express';
 import type { Router } from 'express';
 import { apiRoutes } from '../../contracts/http-api';
+import { dashboardRouter } from '../dashboard/pages';
 import { docsRouter } from '../docs';
 import type { HttpMetrics } from '../metrics';
 import { buildOpenApiDocument } from '../openapi';
@@ -42,6 +43,7 @@ export function operationsRoutes(deps: OperationsDependencies, options: MountOpt
   // Non-JSON bodies: mounted by hand, on the paths the contract names.
   router.get(expressPath(apiRoutes.metrics.path), deps.metrics.handler);
   router.use(docsRouter());
+  router.use(dashboardRouter());
 
   return router;
 }

@@ -75,12 +75,14 @@ _druid_jvm() {
     --add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED
 }
 
-# Query processing: one thread, one merge buffer, small buffers. Direct
-# memory needed = buffer × (threads + merge buffers + 1).
+# Query processing: one thread, small buffers, and two merge buffers: the
+# analytics queries group a grouped subquery (dedupe by event or order id,
+# then count), which needs two. Direct memory needed = buffer × (threads +
+# merge buffers + 1) = 64 MiB.
 _druid_processing() {
   cat <<PROPS
 druid.processing.numThreads=1
-druid.processing.numMergeBuffers=1
+druid.processing.numMergeBuffers=2
 druid.processing.buffer.sizeBytes=16MiB
 druid.server.http.numThreads=12
 PROPS

@@ -13,7 +13,7 @@ import { createLogger } from '../../platform/logger';
 
 const config = loadConfig();
 const kafka: Kafka = createKafka(config, createLogger(config, 'test'), 'smoke-druid');
-const brokerUrl = config.analytics.druidBrokerUrl;
+const brokerUrl = config.analytics.brokerUrl;
 
 /**
  * How long a produced event may take to become queryable: 0.1-0.2 s measured once Druid runs, about 8 s right

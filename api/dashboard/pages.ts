@@ -1,0 +1,28 @@
+/**
+ * The operator pages: `/dashboard` (live charts of the analytics routes) and `/dashboard/orders/{orderId}`
+ * (one order's timeline). Static HTML and scripts from `static/`, the chart library from its npm package:
+ * everything is served by this server (no CDN, and no inline script under the Content-Security-Policy).
+ * The pages are public; the data they fetch needs an operator key (see static/fc-api.js).
+ */
+import path from 'node:path';
+import express from 'express';
+import type { Router } from 'express';
+import { apiRoutes } from '../../contracts/http-api';
+import { expressPath } from '../route';
+
+const staticDir = path.join(__dirname, 'static');
+// Resolve the package folder without loading the library into the server.
+const chartJsDir = path.join(path.dirname(require.resolve('chart.js/package.json')), 'dist');
+
+export function dashboardRouter(): Router {
+  const router = express.Router();
+  const page = (file: string) => (_req: express.Request, res: express.Response) =>
+    res.sendFile(path.join(staticDir, file), { headers: { 'Cache-Control': 'no-cache' } });
+  router.get(expressPath(apiRoutes.dashboardPage.path), page('dashboard.html'));
+  router.get(expressPath(apiRoutes.orderTimelinePage.path), page('order.html'));
+  router.get('/dashboard/assets/chart.umd.min.js', (_req, res) =>
+    res.sendFile(path.join(chartJsDir, 'chart.umd.min.js'), { maxAge: '1d' }),
+  );
+  router.use('/dashboard/assets', express.static(staticDir, { index: false, extensions: false }));
+  return router;
+}
