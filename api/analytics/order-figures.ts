@@ -130,7 +130,7 @@ export async function reviewQueue(
     currency: string | null;
   }>(
     `SELECT orderId AS "orderId", MIN(__time) AS since, MAX(score) AS score, MAX(totalMinor) AS "totalMinor",
-            MAX(currency) AS currency
+            ANY_VALUE(currency) AS currency
        FROM ${ORDER_EVENTS}
       WHERE ${IN_RANGE} AND "type" = 'order.review_required'
         AND orderId NOT IN (SELECT orderId FROM ${ORDER_EVENTS} WHERE ${IN_RANGE} AND "type" IN

@@ -11,8 +11,8 @@ import { apiRoutes } from '../../contracts/http-api';
 import { expressPath } from '../route';
 
 const staticDir = path.join(__dirname, 'static');
-// Resolve the package folder without loading the library into the server.
-const chartJsDir = path.join(path.dirname(require.resolve('chart.js/package.json')), 'dist');
+// The package's entry point lives in its dist folder, beside the browser build (resolving loads nothing).
+const chartJsDir = path.dirname(require.resolve('chart.js'));
 
 export function dashboardRouter(): Router {
   const router = express.Router();
