@@ -10,6 +10,7 @@ import { apiRoutes } from '../contracts/http-api';
 import type { AppConfig } from '../platform/config';
 import { createDruidSql } from '../platform/druid';
 import type { Logger } from '../platform/logger';
+import { createOrderCommandLog } from '../platform/order-command-log';
 import { authenticate, createKeyring } from './auth';
 import type { PublishProductCreated } from './catalog-events';
 import { createCatalogStore } from './catalog-store';
@@ -19,6 +20,7 @@ import { createIdempotencyStore } from './idempotency';
 import { methodGuard } from './method-guard';
 import { createHttpMetrics } from './metrics';
 import { createOrderGateway } from './order-gateway';
+import { createOrderTimelineReader } from './order-timeline';
 import { rateLimit } from './rate-limit';
 import { createRateLimitStore } from './rate-limit-store';
 import type { DependencyCheck } from './readiness';
@@ -28,10 +30,11 @@ import { catalogRoutes } from './routes/catalog';
 import { dealRoutes } from './routes/deals';
 import { operationsRoutes } from './routes/operations';
 import { orderRoutes } from './routes/orders';
+import { timelineRoutes } from './routes/timeline';
 import { jsonBody, requireJsonBody, securityHeaders } from './security';
 
 export interface ApiDependencies {
-  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga' | 'analytics'>;
+  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga' | 'analytics' | 'mail'>;
   logger: Logger;
   readiness: Record<string, DependencyCheck>;
   pool: Pool;
@@ -67,9 +70,13 @@ export function createApp(deps: ApiDependencies): Express {
         pool: deps.pool,
         orders: createOrderGateway(deps.temporal, deps.pool, config),
         idempotency: createIdempotencyStore(deps.pool),
+        commands: createOrderCommandLog(deps.pool, logger),
       },
       options,
     ),
+  );
+  app.use(
+    timelineRoutes({ readTimeline: createOrderTimelineReader(deps.temporal, deps.pool, config) }, options),
   );
   app.use(dealRoutes({ pool: deps.pool, deals: createDealGateway(deps.temporal, config) }, options));
   app.use(

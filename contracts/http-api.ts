@@ -47,6 +47,7 @@ import {
   OpenDealBody,
 } from './http-groups';
 import type { ProblemCode } from './http-problem';
+import { OrderTimeline } from './http-timeline';
 import { OrderInput } from './order';
 
 export const Health = z.object({ status: z.literal('ok') });
@@ -148,6 +149,21 @@ export const apiRoutes = {
     roles: anyone,
     params: OrderIdParams,
     responses: { 200: OrderDetails },
+    problems: ['validation_failed', 'unauthenticated', 'forbidden', 'order_not_found'],
+  },
+  getOrderTimeline: {
+    method: 'get',
+    path: '/v1/orders/{orderId}/timeline',
+    summary: "An order's timeline: commands, saga history and Kafka events, by time",
+    description:
+      'Merges the inbound commands that touched the order (HTTP or Kafka, with how each ended), the steps, ' +
+      "status changes, updates and timers of its saga's Temporal history (compensations marked), and its " +
+      'outbound events with their topic, partition and offset once published. Links to the saga in the ' +
+      'Temporal UI and to the mail inbox when those are configured.',
+    tag: 'orders',
+    roles: operators,
+    params: OrderIdParams,
+    responses: { 200: OrderTimeline },
     problems: ['validation_failed', 'unauthenticated', 'forbidden', 'order_not_found'],
   },
   cancelOrder: {

@@ -95,6 +95,12 @@ export async function ensureTopics(
 }
 
 /**
+ * How the services' producers pick a message's partition (the Java client's murmur2 of the key): the
+ * outbox relay assigns partitions itself with it to know where each event lands (workers/event-placement.ts).
+ */
+export const keyPartitioner = Partitioners.DefaultPartitioner;
+
+/**
  * An idempotent producer (acks=all is set per send): a retried send never duplicates a message within
  * the producer session, and one in-flight request keeps a key's messages in order.
  */
@@ -102,6 +108,6 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: keyPartitioner,
   });
 }

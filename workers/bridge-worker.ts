@@ -17,6 +17,7 @@ import {
 } from '../platform/kafka';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
+import { createOrderCommandLog } from '../platform/order-command-log';
 import { connectClient, connectWorker } from '../platform/temporal';
 import { createBridgeMetrics } from './bridge-metrics';
 import type { BridgeMetrics } from './bridge-metrics';
@@ -63,7 +64,14 @@ export function createBridgeWorker(config: AppConfig, logger: Logger): BridgeWor
       running.catch((err: unknown) => logger.error({ err }, 'bridge worker stopped with an error'));
       const client = await connectClient(config);
       closeClient = () => client.connection.close();
-      commands = createCommandConsumer({ config, kafka, producer, temporal: client, logger });
+      commands = createCommandConsumer({
+        config,
+        kafka,
+        producer,
+        temporal: client,
+        logger,
+        commandLog: createOrderCommandLog(pool, logger),
+      });
       await commands.start();
       logger.info(
         { taskQueue: config.temporal.bridgeTaskQueue, topic: topics.orderEvents },

@@ -15,13 +15,23 @@ import { topics } from '../contracts/topics';
 import type { AppConfig } from '../platform/config';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
+import type { OrderCommandLog } from '../platform/order-command-log';
 import { cancelUpdate, decideReviewUpdate, orderWorkflowId } from '../workflows/messages';
 import { OrderStatusKey } from '../workflows/search-attributes';
+import { commandRecord } from './command-recording';
 
 /** How a command ended: applied to its saga, or rejected with a dead-letter code and reason. */
 export type Disposition =
   | { kind: 'applied'; command: OrderCommand }
-  | { kind: 'dead-letter'; code: DeadLetterCode; reason: string; command?: unknown; raw?: string };
+  | {
+      kind: 'dead-letter';
+      code: DeadLetterCode;
+      reason: string;
+      command?: unknown;
+      raw?: string;
+      /** The command, when it was valid (refused, or for an order that has ended or never existed). */
+      parsed?: OrderCommand;
+    };
 
 /** Applies a valid command; resolves when Temporal accepted it, throws Temporal's error otherwise. */
 export type ApplyCommand = (command: OrderCommand) => Promise<void>;
@@ -67,7 +77,7 @@ export async function dispose(
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       const reason = err.cause instanceof Error ? err.cause.message : err.message;
-      return { kind: 'dead-letter', code: 'refused', reason, command: json };
+      return { kind: 'dead-letter', code: 'refused', reason, command: json, parsed: command };
     }
     if (err instanceof WorkflowNotFoundError && /already completed/i.test(err.message)) {
       const status = await finalStatus(command.orderId);
@@ -76,6 +86,7 @@ export async function dispose(
         code: 'order_closed',
         reason: `order ${command.orderId} has already ended${status ? ` as ${status}` : ''}`,
         command: json,
+        parsed: command,
       };
     }
     if (err instanceof WorkflowNotFoundError) {
@@ -84,6 +95,7 @@ export async function dispose(
         code: 'order_not_found',
         reason: `order ${command.orderId} does not exist`,
         command: json,
+        parsed: command,
       };
     }
     throw err;
@@ -132,6 +144,8 @@ export interface CommandConsumerDependencies {
   producer: Producer;
   temporal: Client;
   logger: Logger;
+  /** Where each command that reached an order is recorded for the order timeline. */
+  commandLog: OrderCommandLog;
 }
 
 export function createCommandConsumer(deps: CommandConsumerDependencies): Service {
@@ -183,6 +197,7 @@ export function createCommandConsumer(deps: CommandConsumerDependencies): Servic
         autoCommit: false,
         eachMessage: async (payload) => {
           const { topic, partition, message } = payload;
+          const receivedAt = new Date();
           const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
           try {
             const disposition = await dispose(message.value, apply, finalStatus);
@@ -206,6 +221,12 @@ export function createCommandConsumer(deps: CommandConsumerDependencies): Servic
                 'command applied',
               );
             }
+            const record = commandRecord(
+              disposition,
+              { topic, partition, offset: message.offset },
+              receivedAt,
+            );
+            if (record) await deps.commandLog.record(record);
             await created.commitOffsets([
               { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
             ]);

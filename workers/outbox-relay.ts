@@ -20,6 +20,7 @@ import type { AppConfig } from '../platform/config';
 import { createIdempotentProducer } from '../platform/kafka';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
+import { createPartitionAssigner, placementsOf } from './event-placement';
 import { WakeSignal } from './wake-signal';
 
 // Arbitrary constant shared by every relay of a database (the migrations use 727_001).
@@ -69,6 +70,7 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
   let lastPrune = 0;
   let loop: Promise<void> | undefined;
   let producer: Producer | undefined;
+  const partitions = createPartitionAssigner(kafka);
 
   /** The current producer, connected; a new one after the last was dropped. Throws a KafkaJS error while Kafka is down. */
   async function connectedProducer(): Promise<Producer> {
@@ -101,24 +103,47 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
     );
     if (rows.length === 0) return 0;
     const byTopic = new Map<string, Message[]>();
+    const primaries: { topic: string; partition: number }[] = [];
     for (const row of rows) {
       const message = cloudEventMessage(row.event);
-      for (const topic of topicsForOrderEvent(row.type)) {
+      const [primary, ...narrow] = topicsForOrderEvent(row.type);
+      if (!primary) throw new Error(`no topic for event type ${row.type}`);
+      // Only the primary copy gets an explicit partition (the one the producer would pick anyway), so its
+      // offset can be read back; the narrow copies are partitioned by kafkajs as before.
+      const partition = await partitions.partitionOf(primary, message);
+      primaries.push({ topic: primary, partition });
+      const copies: [string, Message][] = [
+        [primary, { ...message, partition }],
+        ...narrow.map((topic): [string, Message] => [topic, message]),
+      ];
+      for (const [topic, copy] of copies) {
         const messages = byTopic.get(topic) ?? [];
-        messages.push(message);
+        messages.push(copy);
         byTopic.set(topic, messages);
       }
     }
     // No compression: n8n's Kafka trigger cannot read LZ4/Snappy/ZSTD batches.
-    await (
+    const answer = await (
       await connectedProducer()
     ).sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
+    const placements = placementsOf(primaries, answer);
+    // At least once: a row sent again (a relay that died before this update) keeps its latest placement;
+    // the earlier copy stays on the log with the same event id.
     await session.query(
-      `UPDATE outbox_events SET published_at = clock_timestamp() WHERE position = ANY($1::bigint[])`,
-      [rows.map((r) => r.position)],
+      `UPDATE outbox_events o
+          SET published_at = clock_timestamp(),
+              kafka_topic = p.topic, kafka_partition = p.partition, kafka_offset = p.kafka_offset
+         FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[]) AS p(position, topic, partition, kafka_offset)
+        WHERE o.position = p.position`,
+      [
+        rows.map((r) => r.position),
+        placements.map((p) => p?.topic ?? null),
+        placements.map((p) => p?.partition ?? null),
+        placements.map((p) => p?.offset ?? null),
+      ],
     );
     publishedCount += rows.length;
     return rows.length;
@@ -207,6 +232,7 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
       wake.wake();
       await loop;
       await dropProducer();
+      await partitions.close();
     },
     isLeader: () => leader,
     published: () => publishedCount,

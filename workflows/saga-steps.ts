@@ -73,3 +73,9 @@ export function sagaSteps(options: OrderSagaOptions) {
     voidPayment: payments.voidPayment,
   };
 }
+
+/** The steps the saga registers as compensations (they undo an earlier step); the order timeline marks them. */
+export const compensatingSteps = [
+  'releaseInventory',
+  'voidPayment',
+] as const satisfies readonly (keyof ReturnType<typeof sagaSteps>)[];

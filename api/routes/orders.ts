@@ -2,6 +2,7 @@
 import express from 'express';
 import type { Router } from 'express';
 import type { Pool } from 'pg';
+import type { OrderCommandLog } from '../../platform/order-command-log';
 import { apiRoutes } from '../../contracts/http-api';
 import type { OrderAccepted, OrderDetails, ReservationOutcome } from '../../contracts/http-orders';
 import type { OrderState } from '../../contracts/order-state';
@@ -11,6 +12,7 @@ import { ForbiddenError, IdempotencyKeyReusedError } from '../errors';
 import type { IdempotencyStore } from '../idempotency';
 import { deriveOrderId, requestHash } from '../idempotency';
 import type { OrderGateway } from '../order-gateway';
+import { recordedOrderRequest } from '../order-command-recording';
 import { priceLines } from '../order-pricing';
 import type { MountOptions } from '../route';
 import { mount } from '../route';
@@ -19,6 +21,8 @@ export interface OrderRouteDependencies {
   pool: Pool;
   orders: OrderGateway;
   idempotency: IdempotencyStore;
+  /** Where submissions, cancellations and review decisions are recorded for the order timeline. */
+  commands: OrderCommandLog;
 }
 
 function links(orderId: string) {
@@ -56,7 +60,7 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
   mount(
     router,
     apiRoutes.submitOrder,
-    async ({ principal, headers, query, body }) => {
+    async ({ principal, headers, query, body, res }) => {
       const key = headers['idempotency-key'];
       const hash = requestHash(body);
       let claimed = await deps.idempotency.find(principal.name, key);
@@ -87,7 +91,18 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
         placedAt: claimed.placedAt,
       });
       const waiting = query.wait === 'reservation';
-      const started = await deps.orders.start(order, principal.name, waiting);
+      const started = await recordedOrderRequest(
+        deps.commands,
+        {
+          kind: 'submit',
+          orderId: order.orderId,
+          principal,
+          request: { customerId: order.customerId, totalMinor: order.totalMinor, currency: order.currency },
+          idempotencyKey: key,
+          res,
+        },
+        () => deps.orders.start(order, principal.name, waiting),
+      );
       const status =
         started.state?.status ??
         (created ? 'received' : ((await deps.orders.facts(order.orderId)).status ?? 'received'));
@@ -133,12 +148,23 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
   mount(
     router,
     apiRoutes.cancelOrder,
-    async ({ principal, params, headers, body }) => {
-      await assertMayCancel(deps.orders, principal, params.orderId);
-      const state = await deps.orders.cancel(
-        params.orderId,
-        { reason: body.reason, requestedBy: body.requestedBy ?? principal.name },
-        headers['idempotency-key'],
+    async ({ principal, params, headers, body, res }) => {
+      const request = { reason: body.reason, requestedBy: body.requestedBy ?? principal.name };
+      const state = await recordedOrderRequest(
+        deps.commands,
+        {
+          kind: 'cancel',
+          orderId: params.orderId,
+          principal,
+          actor: request.requestedBy,
+          request,
+          idempotencyKey: headers['idempotency-key'],
+          res,
+        },
+        async () => {
+          await assertMayCancel(deps.orders, principal, params.orderId);
+          return deps.orders.cancel(params.orderId, request, headers['idempotency-key']);
+        },
       );
       return { status: 200 as const, body: details(state) };
     },
@@ -148,8 +174,20 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
   mount(
     router,
     apiRoutes.reviewOrder,
-    async ({ params, headers, body }) => {
-      const state = await deps.orders.review(params.orderId, body, headers['idempotency-key']);
+    async ({ principal, params, headers, body, res }) => {
+      const state = await recordedOrderRequest(
+        deps.commands,
+        {
+          kind: 'review_decision',
+          orderId: params.orderId,
+          principal,
+          actor: body.reviewer,
+          request: { ...body },
+          idempotencyKey: headers['idempotency-key'],
+          res,
+        },
+        () => deps.orders.review(params.orderId, body, headers['idempotency-key']),
+      );
       return { status: 200 as const, body: details(state) };
     },
     options,

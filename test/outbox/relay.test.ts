@@ -106,6 +106,8 @@ describe('the outbox relay', () => {
         });
         return Object.assign(real, { sendBatch: () => Promise.reject(new KafkaJSProtocolError(refused)) });
       },
+      // The relay reads partition counts to place each event (workers/event-placement.ts).
+      admin: () => kafka.admin(),
     } as unknown as Kafka;
     const relay = createOutboxRelay({ config, kafka: forgetful, logger });
     await relay.start();

@@ -5,8 +5,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import puppeteer from 'puppeteer-core';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, Page, PuppeteerNode } from 'puppeteer-core';
+
+// puppeteer-core 25 is an ES module only, which Jest's module registry (CommonJS, no VM modules) cannot
+// load; Node's own require can (require(esm), unflagged since Node 20.19). Jest replaces `require` and
+// `node:module` in tests, so Node's own is reached through process.getBuiltinModule.
+const nodeModule = process.getBuiltinModule('node:module');
+const puppeteer = (nodeModule.createRequire(__filename)('puppeteer-core') as { default: PuppeteerNode })
+  .default;
 
 const root = path.resolve(__dirname, '../..');
 export const artifactsDir = path.join(root, 'test-artifacts');
