@@ -3,14 +3,14 @@
  * Kafka into Druid, and the figures the API reads back from Druid must equal what PostgreSQL's outbox (the
  * events as written) and Kafka (the events as delivered) say for the same time range.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import { idempotencyKey, orderBody, startApiHarness, testKeys } from '../support/api-harness';
+import { idempotencyKey, orderBody, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
-import { launchBrowser, openPage, saveScreenshot } from '../support/browser';
+import { openPage, saveScreenshot } from '../support/browser';
+import { startPageHarness } from '../support/page-harness';
+import type { PageHarness } from '../support/page-harness';
 import { seedProduct, uniqueSku } from '../support/catalog';
 import { dedupe } from '../support/event-collector';
 
@@ -18,22 +18,16 @@ jest.setTimeout(180_000);
 
 const root = path.resolve(__dirname, '../..');
 let api: ApiHarness;
-let server: Server;
+let pages: PageHarness;
 let baseUrl: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  api = await startApiHarness();
-  server = api.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  pages = await startPageHarness();
+  ({ api, baseUrl, browser } = pages);
 });
-
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await api?.stop();
+  await pages?.stop();
 });
 
 type Json = Record<string, unknown>;

@@ -1,30 +1,25 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'puppeteer-core';
 import { z } from 'zod';
-import { idempotencyKey, startApiHarness, testKeys } from '../support/api-harness';
+import { idempotencyKey, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
-import { launchBrowser, openPage, saveScreenshot } from '../support/browser';
+import { openPage, saveScreenshot } from '../support/browser';
+import { startPageHarness } from '../support/page-harness';
+import type { PageHarness } from '../support/page-harness';
 import { allPublished, eventEntries, submitHeldPaidOrder, timelineWhen } from './timeline-support';
 
 jest.setTimeout(120_000);
 
 let api: ApiHarness;
-let server: Server;
+let pages: PageHarness;
 let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  api = await startApiHarness();
-  server = api.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+  pages = await startPageHarness();
+  ({ api, baseUrl, browser } = pages);
 });
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await api?.stop();
+  await pages?.stop();
 });
 
 const RenderedPage = z.object({
