@@ -392,7 +392,7 @@ export const apiRoutes = {
     tag: 'dashboard',
     params: OrderIdParams,
     responses: { 200: 'text/html' },
-    problems: [],
+    problems: ['validation_failed'],
   },
 } as const satisfies Record<string, HttpRoute>;
 

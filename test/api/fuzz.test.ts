@@ -12,8 +12,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildOpenApiDocument } from '../../api/openapi';
-import { apiRoutes } from '../../contracts/http-api';
-import type { HttpRoute } from '../../contracts/http-api';
 import { startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
 
@@ -31,11 +29,9 @@ let st: string;
 const documentedOperations = Object.values(
   buildOpenApiDocument().paths as Record<string, Record<string, unknown>>,
 ).reduce((n, methods) => n + Object.keys(methods).length, 0);
-// Schemathesis leaves the HTML pages (/docs, /dashboard …) out of a whole-document run.
-const htmlPages = Object.values(apiRoutes as Record<string, HttpRoute>).filter((route) =>
-  Object.values(route.responses).every((response) => response === 'text/html'),
-).length;
-const fuzzedOperations = documentedOperations - htmlPages;
+// Schemathesis leaves one operation out of a whole-document run: GET /docs (its output lists every other,
+// the dashboard pages included).
+const fuzzedOperations = documentedOperations - 1;
 
 beforeAll(async () => {
   st = execFileSync('bash', [path.join(root, 'scripts/ensure-schemathesis.sh')], { encoding: 'utf8' }).trim();
