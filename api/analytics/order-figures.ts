@@ -63,9 +63,10 @@ export async function revenue(druid: DruidSql, range: ResolvedRange): Promise<Re
     rangeParameters(range),
   );
   const currencies = [...new Set(rows.map((row) => row.currency))].sort();
+  const byBucket = new Map(rows.map((row) => [`${new Date(row.start).toISOString()} ${row.currency}`, row]));
   const buckets = bucketStarts(range).flatMap((start) =>
     currencies.map((currency) => {
-      const row = rows.find((r) => r.currency === currency && new Date(r.start).toISOString() === start);
+      const row = byBucket.get(`${start} ${currency}`);
       return { start, currency, revenueMinor: count(row?.revenueMinor), orders: count(row?.orders) };
     }),
   );
