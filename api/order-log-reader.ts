@@ -4,7 +4,6 @@
  * needs an order worker, so it answers while the workers are down or busy with a backlog.
  */
 import type { Client } from '@temporalio/client';
-import { isGrpcServiceError } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { Pool } from 'pg';
@@ -12,27 +11,14 @@ import { OrderEvent } from '../contracts/events';
 import { FraudAssessment } from '../contracts/fraud';
 import { OrderSagaInput } from '../contracts/order-messages';
 import type { OrderState } from '../contracts/order-state';
-import { orderWorkflowId } from '../workflows/messages';
 import { OrderNotFoundError } from './errors';
 import { orderStateFromLog } from './order-log-view';
-
-const GRPC_NOT_FOUND = 5;
+import { sagaHistoryPage } from './saga-history';
 
 export function createOrderLogReader(client: Client, pool: Pool, namespace: string) {
   /** The order as the saga was started with it, and when: the first event of the latest run's history. */
   async function sagaStart(orderId: string) {
-    let response;
-    try {
-      response = await client.workflowService.getWorkflowExecutionHistory({
-        namespace,
-        execution: { workflowId: orderWorkflowId(orderId) },
-        maximumPageSize: 1,
-      });
-    } catch (err) {
-      if (isGrpcServiceError(err) && Number(err.code) === GRPC_NOT_FOUND)
-        throw new OrderNotFoundError(orderId);
-      throw err;
-    }
+    const response = await sagaHistoryPage(client, namespace, orderId, { maximumPageSize: 1 });
     const first = response.history?.events?.[0];
     const started = first?.workflowExecutionStartedEventAttributes;
     if (!first || !started) throw new OrderNotFoundError(orderId);

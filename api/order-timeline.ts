@@ -3,7 +3,6 @@
  * merged by time. One history read (more pages only for a very long history) and two indexed queries.
  */
 import type { Client } from '@temporalio/client';
-import { isGrpcServiceError } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import type { Pool } from 'pg';
@@ -11,10 +10,10 @@ import type { OrderTimeline, TimelineEntry, TimelineSource } from '../contracts/
 import type { AppConfig } from '../platform/config';
 import { orderWorkflowId } from '../workflows/messages';
 import { OrderNotFoundError } from './errors';
+import { sagaHistoryPage } from './saga-history';
 import { workflowEntries } from './timeline-history';
 import { commandEntries, eventEntries } from './timeline-records';
 
-const GRPC_NOT_FOUND = 5;
 // At equal times a command comes before what it caused, and a step before the event it wrote.
 const sourceRank: Record<TimelineSource, number> = { command: 0, workflow: 1, event: 2 };
 
@@ -30,18 +29,7 @@ export function createOrderTimelineReader(
     const events: temporal.api.history.v1.IHistoryEvent[] = [];
     let nextPageToken: Uint8Array | undefined;
     do {
-      let page;
-      try {
-        page = await client.workflowService.getWorkflowExecutionHistory({
-          namespace,
-          execution: { workflowId: orderWorkflowId(orderId) },
-          ...(nextPageToken ? { nextPageToken } : {}),
-        });
-      } catch (err) {
-        if (isGrpcServiceError(err) && Number(err.code) === GRPC_NOT_FOUND)
-          throw new OrderNotFoundError(orderId);
-        throw err;
-      }
+      const page = await sagaHistoryPage(client, namespace, orderId, nextPageToken ? { nextPageToken } : {});
       events.push(...(page.history?.events ?? []));
       nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
     } while (nextPageToken);
