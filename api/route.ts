@@ -50,10 +50,19 @@ function parsePart(
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    issues.push({ path: [location, ...issue.path.map(String)].join('.'), message: issue.message });
-  }
+  issues.push(...validationIssues(location, result.error));
   return undefined;
+}
+
+/** zod's issues as the API reports them: `params.orderId`, `body.lines.0.sku` … */
+export function validationIssues(
+  location: 'params' | 'query' | 'headers' | 'body',
+  error: z.ZodError,
+): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: [location, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
 }
 
 export interface MountOptions {

@@ -10,7 +10,7 @@ import type { Router } from 'express';
 import { apiRoutes } from '../../contracts/http-api';
 import { OrderIdParams } from '../../contracts/http-orders';
 import { ValidationError } from '../errors';
-import { expressPath } from '../route';
+import { expressPath, validationIssues } from '../route';
 
 const staticDir = path.join(__dirname, 'static');
 // The package's entry point lives in its dist folder, beside the browser build (resolving loads nothing).
@@ -24,14 +24,7 @@ export function dashboardRouter(): Router {
   // The id is checked like the API checks it: a page for an id no order can have would only show an error.
   router.get(expressPath(apiRoutes.orderTimelinePage.path), (req, res) => {
     const parsed = OrderIdParams.safeParse(req.params);
-    if (!parsed.success) {
-      throw new ValidationError(
-        parsed.error.issues.map((issue) => ({
-          path: ['params', ...issue.path.map(String)].join('.'),
-          message: issue.message,
-        })),
-      );
-    }
+    if (!parsed.success) throw new ValidationError(validationIssues('params', parsed.error));
     send(res, 'order.html');
   });
   router.get('/dashboard/assets/chart.umd.min.js', (_req, res) =>
