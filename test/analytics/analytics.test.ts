@@ -13,6 +13,7 @@ import { startPageHarness } from '../support/page-harness';
 import type { PageHarness } from '../support/page-harness';
 import { seedProduct, uniqueSku } from '../support/catalog';
 import { dedupe } from '../support/event-collector';
+import { waitForStatus } from '../api/orders-support';
 
 jest.setTimeout(180_000);
 
@@ -47,11 +48,6 @@ async function submit(sku: string, quantity: number): Promise<string> {
     .send(orderBody([{ sku, quantity }]));
   expect(res.status).toBe(202);
   return (res.body as { orderId: string }).orderId;
-}
-
-async function statusOf(orderId: string): Promise<string> {
-  const res = await api.http().get(`/v1/orders/${orderId}`).set('X-API-Key', testKeys.operator);
-  return (res.body as { status: string }).status;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -114,13 +110,8 @@ describe('analytics on Druid', () => {
     await seedProduct(api.saga.pool, shortSku, 990, 1);
     confirmed = [await submit(sku, 2), await submit(sku, 3), await submit(sku, 1)];
     rejected = await submit(shortSku, 4);
-    for (const orderId of confirmed)
-      await until(`${orderId} confirmed`, async () =>
-        (await statusOf(orderId)) === 'confirmed' ? true : undefined,
-      );
-    await until(`${rejected} rejected`, async () =>
-      (await statusOf(rejected)) === 'rejected' ? true : undefined,
-    );
+    for (const orderId of confirmed) await waitForStatus(api, orderId, ['confirmed']);
+    await waitForStatus(api, rejected, ['rejected']);
     // Close the range a moment after the last event: every event of it is written by now.
     to = new Date(Date.now() + 1_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -259,9 +250,7 @@ describe('with Druid stopped', () => {
     const sku = uniqueSku('AN');
     await seedProduct(api.saga.pool, sku, 500, 10);
     const orderId = await submit(sku, 1);
-    await until(`${orderId} confirmed without Druid`, async () =>
-      (await statusOf(orderId)) === 'confirmed' ? true : undefined,
-    );
+    await waitForStatus(api, orderId, ['confirmed']);
 
     // Back up: the order confirmed during the outage is in the figures (Druid reads Kafka from where it was).
     execFileSync('bash', [path.join(root, 'stack/up'), 'druid'], { stdio: ['ignore', 'ignore', 'inherit'] });
