@@ -30,12 +30,17 @@ import { legacyOrderSaga } from './legacy/order-saga-v1';
 import { cancelUpdate, decideReviewUpdate, statusQuery, waitForReservationUpdate } from './messages';
 import { DEFAULT_REVIEW_TIMEOUT_MS } from './saga-defaults';
 import { SagaState } from './saga-state';
-import { sagaSteps } from './saga-steps';
+import { outsideSteps, sagaSteps } from './saga-steps';
 
 export { DEFAULT_NOTIFICATION_ATTEMPTS, DEFAULT_REVIEW_TIMEOUT_MS } from './saga-defaults';
 
 /** Marks histories of the outbox saga; histories without it replay through workflows/legacy/. */
 export const OUTBOX_SAGA_PATCH = 'outbox-saga';
+/**
+ * Marks sagas that run the payment and mail steps local first (one workflow task for an order whose
+ * servers answer); histories without it ran them as regular activities and replay that way.
+ */
+export const SINGLE_TASK_SAGA_PATCH = 'single-task-saga';
 
 type Outcome =
   | { status: 'confirmed' }
@@ -85,6 +90,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     saga.state.eventsPublished = written;
   });
   const step = sagaSteps(options);
+  const outside = outsideSteps(options, patched(SINGLE_TASK_SAGA_PATCH));
   /** The next event, complete: for transitions whose data the workflow already knows. */
   const nextEvent = <T extends OrderEventType>(type: T, data: OrderEventData<T>): OrderEvent =>
     stampedOrderEvent(events.peek(), type, data);
@@ -168,7 +174,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
    */
   async function authorize(method: string): Promise<Outcome | undefined> {
     compensations.add('void payment', async () => {
-      const undone = await step.voidPayment.executeWithOptions({ summary: 'void or refund the payment' }, [
+      const undone = await outside.voidPayment.executeWithOptions({ summary: 'void or refund the payment' }, [
         orderId,
         events.peek(),
       ]);
@@ -176,7 +182,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       if (undone.undone) events.advance();
     });
     const payment = await CancellationScope.nonCancellable(() =>
-      step.authorizePayment.executeWithOptions(
+      outside.authorizePayment.executeWithOptions(
         { summary: `authorize ${formatMoney(order.totalMinor, order.currency)}` },
         [
           {
@@ -305,7 +311,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     if (saga.state.payment?.status === 'authorized') {
       // Retried until the provider answers (a pending activity in the UI meanwhile); refused → compensate.
       saga.state.payment = await CancellationScope.nonCancellable(() =>
-        step.capturePayment.executeWithOptions({ summary: 'capture the payment' }, [orderId, events.peek()]),
+        outside.capturePayment.executeWithOptions({ summary: 'capture the payment' }, [orderId, events.peek()]),
       );
       events.advance();
     }
@@ -369,7 +375,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
             : 'we could not verify the order'
           : undefined;
     try {
-      await step.sendOrderNotification.executeWithOptions({ summary: `mail the customer: ${kind}` }, [
+      await outside.sendOrderNotification.executeWithOptions({ summary: `mail the customer: ${kind}` }, [
         { kind, order, ...(customerReason ? { reason: customerReason } : {}), sentEvent: events.peek() },
       ]);
       events.advance();

@@ -25,7 +25,9 @@ describe('orderSaga when the mail server is unreachable', () => {
     const sku = uniqueSku();
     await seedProduct(h.pool, sku, 1_000, 5);
     const order = pricedOrder([{ sku, quantity: 1, unitPriceMinor: 1_000 }]);
-    const handle = await h.startOrder(order, { notificationMaxAttempts: 3 });
+    // Six attempts: three inside the workflow task (local first), then three as a regular activity (1 s and 2 s
+    // apart), during which the updates below reach the running workflow.
+    const handle = await h.startOrder(order, { notificationMaxAttempts: 6 });
     await h.events.waitForType(order.orderId, 'order.confirmed');
     expect((await handle.query(statusQuery)).status).toBe('confirmed');
 
