@@ -311,7 +311,10 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     if (saga.state.payment?.status === 'authorized') {
       // Retried until the provider answers (a pending activity in the UI meanwhile); refused → compensate.
       saga.state.payment = await CancellationScope.nonCancellable(() =>
-        outside.capturePayment.executeWithOptions({ summary: 'capture the payment' }, [orderId, events.peek()]),
+        outside.capturePayment.executeWithOptions({ summary: 'capture the payment' }, [
+          orderId,
+          events.peek(),
+        ]),
       );
       events.advance();
     }

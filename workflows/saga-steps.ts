@@ -61,7 +61,10 @@ export function sagaSteps(options: OrderSagaOptions) {
   const untilDone = proxy<DatabaseSteps>({ startToCloseTimeout: '10s', retry: untilDoneRetry });
   const { sendOrderNotification } = proxyActivities<NotificationActivities>({
     startToCloseTimeout: '30s',
-    retry: { ...mailRetry, maximumAttempts: options.notificationMaxAttempts ?? DEFAULT_NOTIFICATION_ATTEMPTS },
+    retry: {
+      ...mailRetry,
+      maximumAttempts: options.notificationMaxAttempts ?? DEFAULT_NOTIFICATION_ATTEMPTS,
+    },
   });
   // The payment steps talk to the payment provider, which may be down for minutes: regular activities, so
   // their attempts show as pending activities with the last error, retried until the provider answers.
@@ -84,7 +87,9 @@ export function sagaSteps(options: OrderSagaOptions) {
   };
 }
 
-type Calls<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? StepCall<A, R> : never };
+type Calls<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? StepCall<A, R> : never;
+};
 
 /** The same calls for both ways, so the saga's code does not depend on which one a history took. */
 function asCalls<T>(proxies: ActivityInterfaceFor<T>): Calls<T> {
@@ -134,10 +139,7 @@ export function outsideSteps(options: OrderSagaOptions, localFirstSteps: boolean
     authorizePayment: localFirst(localPayments.authorizePayment, payments.authorizePayment, paymentRefusals),
     capturePayment: localFirst(localPayments.capturePayment, payments.capturePayment, paymentRefusals),
     voidPayment: localFirst(localPayments.voidPayment, payments.voidPayment, paymentRefusals),
-    sendOrderNotification: localFirst(
-      localMail.sendOrderNotification,
-      remainingMail?.sendOrderNotification,
-    ),
+    sendOrderNotification: localFirst(localMail.sendOrderNotification, remainingMail?.sendOrderNotification),
   };
 }
 
