@@ -3,8 +3,6 @@
  * API and worker processes, compared with a bare one-activity workflow on the same Temporal server.
  * Prints figures and a verdict on the event stream; asserts nothing. `npm run bench -- --help` for options.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../platform/config';
 import { closeLingeringSockets, createKafka } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
@@ -15,25 +13,10 @@ import { parseCli } from './cli';
 import type { BenchContext } from './context';
 import { createIdentity } from './identity';
 import { ProcessMonitor } from './process-monitor';
-import { isAlive } from './proc-stats';
-import { repoRoot } from './processes';
+import { findStackServers } from './stack-servers';
 import { ratioLine, report } from './report';
 import type { SagaRun } from './saga-bench';
 import { runSagaBench } from './saga-bench';
-
-/** n8n's pid from the stack's pid file, or why its CPU is not measured. */
-function findN8n(): { pid: number } | { note: string } {
-  const pidFile = path.join(repoRoot, '.stack', 'run', 'n8n.pid');
-  let pid: number;
-  try {
-    pid = Number(readFileSync(pidFile, 'utf8').trim());
-  } catch {
-    return { note: 'n8n: not running (no .stack/run/n8n.pid) — its CPU is not measured' };
-  }
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid)
-    ? { pid }
-    : { note: `n8n: not running (pid ${pid} of .stack/run/n8n.pid is gone) — its CPU is not measured` };
-}
 
 async function main(): Promise<number> {
   const cli = parseCli(process.argv.slice(2));
@@ -67,8 +50,9 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => ctx.abort('interrupted (Ctrl-C)'));
   process.on('SIGTERM', () => ctx.abort('terminated'));
 
-  const n8n = findN8n();
-  if ('pid' in n8n) ctx.monitor.watch('n8n', n8n.pid, { rss: false });
+  // The stack's servers: CPU only (their memory is theirs to size, and Druid's JVMs reserve theirs).
+  const servers = findStackServers();
+  for (const server of servers.running) ctx.monitor.watch(server.name, server.pid, { rss: false });
   ctx.monitor.start();
   cleanup.add('stopping the process monitor', () => Promise.resolve(ctx.monitor.stop()));
   ctx.say(
@@ -97,7 +81,7 @@ async function main(): Promise<number> {
     saga,
     bare,
     monitor: ctx.monitor,
-    n8nNote: 'note' in n8n ? n8n.note : undefined,
+    serverNotes: servers.notes,
   })) {
     console.log(line);
   }

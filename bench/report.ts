@@ -66,7 +66,7 @@ function consumersSection(saga: SagaRun): string[] {
   ];
 }
 
-function processSection(monitor: ProcessMonitor, n8nNote: string | undefined): string[] {
+function processSection(monitor: ProcessMonitor, serverNotes: readonly string[]): string[] {
   const windows = monitor.windows;
   const names = [
     ...new Set([...monitor.peakRss().map((p) => p.name), ...windows.flatMap((w) => [...w.cores.keys()])]),
@@ -77,10 +77,17 @@ function processSection(monitor: ProcessMonitor, n8nNote: string | undefined): s
     rss.has(name) ? f1((rss.get(name) ?? 0) / 1024) : '-',
     ...windows.map((w) => (w.cores.has(name) ? `${((w.cores.get(name) ?? 0) * 100).toFixed(0)}%` : '-')),
   ]);
+  // Every process on the order path is watched, so the total is what the machine spent (2 cores = 200 %).
+  const total = [
+    'all of the above',
+    '',
+    ...windows.map((w) => `${([...w.cores.values()].reduce((a, b) => a + b, 0) * 100).toFixed(0)}%`),
+  ];
   return [
-    'processes (RSS = VmRSS of the process and its children, max of samples every 2 s; CPU = % of one core):',
-    ...table(['process', 'max RSS MiB', ...windows.map((w) => `CPU ${w.label}`)], rows),
-    ...(n8nNote ? [n8nNote] : []),
+    'processes (RSS = VmRSS of the process and its children, max of samples every 2 s; CPU = % of one core;',
+    "the stack's servers below the benchmark's own processes, CPU only):",
+    ...table(['process', 'max RSS MiB', ...windows.map((w) => `CPU ${w.label}`)], [...rows, total]),
+    ...serverNotes,
     '',
   ];
 }
@@ -90,7 +97,7 @@ export interface ReportInput {
   saga: SagaRun | undefined;
   bare: BareRun | undefined;
   monitor: ProcessMonitor;
-  n8nNote: string | undefined;
+  serverNotes: readonly string[];
 }
 
 export function report(input: ReportInput): string[] {
@@ -107,7 +114,7 @@ export function report(input: ReportInput): string[] {
         '',
       );
   }
-  lines.push(...processSection(input.monitor, input.n8nNote));
+  lines.push(...processSection(input.monitor, input.serverNotes));
   if (saga) {
     lines.push(...consumersSection(saga));
     lines.push(
