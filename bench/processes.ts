@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { serviceProcessEnv } from '../platform/service-process';
 
 export const repoRoot = path.resolve(__dirname, '..');
 
@@ -31,7 +32,7 @@ export function spawnService(
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry), ...args], {
     cwd: repoRoot,
-    env,
+    env: serviceProcessEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Both streams share the file: neither may end it, or what the other writes last (a crash's stack

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit } from '../platform/config';
+import { serviceProcessEnv } from '../platform/service-process';
 import { backgroundServers, followBackgroundServer } from './background-servers';
 
 const root = path.resolve(__dirname, '..');
@@ -32,7 +33,7 @@ function run(service: (typeof services)[number], delayMs = RESTART_MIN_MS): void
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, service.entry)], {
     cwd: root,
     stdio: 'inherit',
-    env: process.env,
+    env: serviceProcessEnv(process.env),
   });
   children.set(service.name, child);
   child.on('exit', (code, signal) => {
