@@ -9,6 +9,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
+import { isClosedWorkflowError } from '../platform/closed-workflow';
 import type { DealCancellation, GroupDealState, GroupDealTerms, JoinRequest } from '../contracts/group-deal';
 import { groupWorkflowId } from '../contracts/group-deal';
 import type { DealList, DealView } from '../contracts/http-groups';
@@ -49,11 +50,8 @@ export function createDealGateway(client: Client, config: Pick<AppConfig, 'tempo
         err.cause instanceof Error ? err.cause.message : err.message,
       );
     }
-    if (err instanceof WorkflowNotFoundError) {
-      return /already completed/i.test(err.message)
-        ? new DealRequestRefusedError(dealId, 'the deal has ended')
-        : new DealNotFoundError(dealId);
-    }
+    if (isClosedWorkflowError(err)) return new DealRequestRefusedError(dealId, 'the deal has ended');
+    if (err instanceof WorkflowNotFoundError) return new DealNotFoundError(dealId);
     return err;
   }
 

@@ -18,6 +18,11 @@ export interface OrderRequest {
   request: Record<string, unknown>;
   idempotencyKey?: string | undefined;
   res: Response;
+  /**
+   * Answer without waiting for the log row. Submissions, the hot path, do: the row follows a moment later,
+   * and a crash in that moment costs the timeline one entry, never the order (Temporal has the saga).
+   */
+  recordInBackground?: boolean;
 }
 
 /** A final refusal of this order (as opposed to a fault the client should retry). */
@@ -56,7 +61,8 @@ export async function recordedOrderRequest<T>(
   };
   try {
     const result = await command();
-    await log.record({ ...entry, outcome: 'applied' });
+    const recorded = log.record({ ...entry, outcome: 'applied' });
+    if (!r.recordInBackground) await recorded;
     return result;
   } catch (err) {
     if (isRefusal(err)) await log.record({ ...entry, outcome: 'refused', reason: err.message });

@@ -29,6 +29,7 @@ import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from '../workflows/searc
 import { createOrderLogReader } from './order-log-reader';
 import { listOrders } from './order-listing';
 import { pageTokenKey } from './page-token';
+import { isClosedWorkflowError } from '../platform/closed-workflow';
 import { OrderClosedError, OrderNotFoundError, OrderUpdateRefusedError } from './errors';
 import { asOutage } from './outage';
 
@@ -45,10 +46,6 @@ export interface StartOutcome {
   state?: OrderState;
   /** True when waiting was asked for but the outcome was not known within the deadline. */
   waitTimedOut?: boolean;
-}
-
-function isClosedWorkflowError(err: unknown): boolean {
-  return err instanceof WorkflowNotFoundError && /already completed/i.test(err.message);
 }
 
 /** Where an order's state was read from: its saga's status query, or its event log (api/order-log-view.ts). */

@@ -7,6 +7,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
+import { isClosedWorkflowError } from '../platform/closed-workflow';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { z } from 'zod';
 import { DeadLetter, OrderCommand, deadLetterHeaders } from '../contracts/commands';
@@ -79,7 +80,7 @@ export async function dispose(
       const reason = err.cause instanceof Error ? err.cause.message : err.message;
       return { kind: 'dead-letter', code: 'refused', reason, command: json, parsed: command };
     }
-    if (err instanceof WorkflowNotFoundError && /already completed/i.test(err.message)) {
+    if (isClosedWorkflowError(err)) {
       const status = await finalStatus(command.orderId);
       return {
         kind: 'dead-letter',

@@ -63,10 +63,21 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
     async ({ principal, headers, query, body, res }) => {
       const key = headers['idempotency-key'];
       const hash = requestHash(body);
-      let claimed = await deps.idempotency.find(principal.name, key);
+      // Both reads at once: pricing a retried submission is wasted, but a new one (the common case) saves a
+      // round trip to the database on the request's way. A retry answers from its record even if pricing
+      // would now refuse it (a SKU withdrawn since), as before.
+      const [found, pricing] = await Promise.all([
+        deps.idempotency.find(principal.name, key),
+        priceLines(deps.pool, body.lines).then(
+          (priced) => ({ priced }),
+          (error: unknown) => ({ error }),
+        ),
+      ]);
+      let claimed = found;
       let created = false;
       if (!claimed) {
-        const priced = await priceLines(deps.pool, body.lines);
+        if ('error' in pricing) throw pricing.error;
+        const { priced } = pricing;
         const outcome = await deps.idempotency.claim(principal.name, key, {
           orderId: deriveOrderId(principal.name, key),
           requestHash: hash,
@@ -100,6 +111,7 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
           request: { customerId: order.customerId, totalMinor: order.totalMinor, currency: order.currency },
           idempotencyKey: key,
           res,
+          recordInBackground: true,
         },
         () => deps.orders.start(order, principal.name, waiting),
       );
