@@ -7,19 +7,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export interface StatFields {
   ppid: number;
-  /** User + system CPU time in clock ticks. */
+  /**
+   * User + system CPU time in clock ticks, with that of the children it has reaped: PostgreSQL's backends
+   * come and go, and their time would otherwise vanish from the tree when they end (a window could even
+   * come out negative).
+   */
   cpuTicks: number;
 }
 
 /** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses, so fields start after the last ")". */
 export function parseStat(text: string): StatFields | undefined {
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // After the name: state(0) ppid(1) … utime(11) stime(12), see proc(5).
+  // After the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14), see proc(5).
   const ppid = Number(fields[1]);
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  if (![ppid, utime, stime].every(Number.isFinite)) return undefined;
-  return { ppid, cpuTicks: utime + stime };
+  const times = [11, 12, 13, 14].map((i) => Number(fields[i]));
+  if (![ppid, ...times].every(Number.isFinite)) return undefined;
+  return { ppid, cpuTicks: times.reduce((a, b) => a + b, 0) };
 }
 
 /** VmRSS of /proc/<pid>/status in KiB (undefined for a kernel thread or a zombie). */
@@ -66,7 +69,7 @@ export function treeRssKb(root: number): number {
   );
 }
 
-/** CPU ticks used so far by the live tree (children that already exited are not counted). */
+/** CPU ticks used so far by the live tree and the children its processes reaped. */
 export function treeCpuTicks(root: number): number {
   return processTree(root).reduce((sum, pid) => {
     const stat = read(`/proc/${pid}/stat`);

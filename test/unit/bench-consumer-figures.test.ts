@@ -48,8 +48,9 @@ describe('benchmark readings of n8n, the outbox and /proc', () => {
   });
 
   it('parses /proc stat lines whose command name holds spaces and parentheses', () => {
-    const stat = '4242 (node (task runner)) S 4200 4242 4242 0 -1 4194560 1 0 0 0 250 50 0 0 20 0 11 0 1 2 3';
-    expect(parseStat(stat)).toEqual({ ppid: 4200, cpuTicks: 300 });
+    // utime 250, stime 50, and 7 + 3 of reaped children.
+    const stat = '4242 (node (task runner)) S 4200 4242 4242 0 -1 4194560 1 0 0 0 250 50 7 3 20 0 11 0 1 2 3';
+    expect(parseStat(stat)).toEqual({ ppid: 4200, cpuTicks: 310 });
     expect(parseVmRssKb('Name:\tnode\nVmRSS:\t  123456 kB\nVmSwap:\t0 kB\n')).toBe(123456);
     expect(parseVmRssKb('Name:\tkthreadd\n')).toBeUndefined();
   });
