@@ -68,7 +68,7 @@ export function createApp(deps: ApiDependencies): Express {
     orderRoutes(
       {
         pool: deps.pool,
-        orders: createOrderGateway(deps.temporal, deps.pool, config),
+        orders: createOrderGateway(deps.temporal, deps.pool, config, logger),
         idempotency: createIdempotencyStore(deps.pool),
         commands: createOrderCommandLog(deps.pool, logger),
       },

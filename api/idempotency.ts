@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { PricedLine } from '../contracts/order';
+import type { PricedLine, PricedOrder } from '../contracts/order';
 
 /** Deterministic, opaque order id: `ord-` + 24 hex digits (96 bits) of a SHA-256 over both keys. */
 export function deriveOrderId(apiKeyName: string, idempotencyKey: string): string {
@@ -71,18 +71,26 @@ export function createIdempotencyStore(pool: Pool) {
 
   /**
    * Records the key unless a concurrent request already did; returns the row that won and whether it is
-   * ours. Concurrent claims serialise on the primary key, so exactly one of them creates the order.
+   * ours. Concurrent claims serialise on the primary key, so exactly one of them creates the order. The
+   * one that does also queues the saga's start (api/saga-start-outbox.ts), in the same statement: an
+   * order is accepted with its start or not at all.
    */
   async function claim(
     apiKeyName: string,
     idempotencyKey: string,
     record: IdempotencyRecord,
+    start: { submittedBy: string; order: PricedOrder },
   ): Promise<{ record: IdempotencyRecord; created: boolean }> {
     const inserted = await pool.query(
-      `INSERT INTO idempotency_keys
-         (api_key_name, idempotency_key, request_hash, order_id, currency, total_minor, lines, placed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (api_key_name, idempotency_key) DO NOTHING`,
+      `WITH claimed AS (
+         INSERT INTO idempotency_keys
+           (api_key_name, idempotency_key, request_hash, order_id, currency, total_minor, lines, placed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (api_key_name, idempotency_key) DO NOTHING
+         RETURNING order_id
+       )
+       INSERT INTO saga_start_outbox (order_id, submitted_by, saga_input)
+       SELECT order_id, $9, $10 FROM claimed`,
       [
         apiKeyName,
         idempotencyKey,
@@ -92,6 +100,8 @@ export function createIdempotencyStore(pool: Pool) {
         record.totalMinor,
         JSON.stringify(record.lines),
         record.placedAt,
+        start.submittedBy,
+        JSON.stringify(start.order),
       ],
     );
     if (inserted.rowCount === 1) return { record, created: true };

@@ -17,6 +17,7 @@ import { OrderStatus } from '../contracts/order-status';
 import type { PricedOrder } from '../contracts/order';
 import { orderSummary } from '../contracts/order';
 import type { AppConfig } from '../platform/config';
+import type { Logger } from '../platform/logger';
 import type { orderSaga } from '../workflows';
 import {
   cancelUpdate,
@@ -32,6 +33,8 @@ import { pageTokenKey } from './page-token';
 import { isClosedWorkflowError } from '../platform/closed-workflow';
 import { OrderClosedError, OrderNotFoundError, OrderUpdateRefusedError } from './errors';
 import { asOutage } from './outage';
+import { createSagaStartOutbox } from './saga-start-outbox';
+import type { QueuedStart } from './saga-start-outbox';
 
 export interface OrderFacts {
   /** The order's status from its search attribute (readable without a worker, even after it ended). */
@@ -55,7 +58,9 @@ export function createOrderGateway(
   client: Client,
   pool: Pool,
   config: Pick<AppConfig, 'temporal' | 'saga' | 'api'>,
+  logger: Logger,
 ) {
+  const startOutbox = createSagaStartOutbox(pool);
   const timeoutMs = config.api.temporalTimeoutMs;
   const readOrderLog = createOrderLogReader(client, pool, config.temporal.namespace);
   const pageTokenSeal = pageTokenKey(config.api.keys.map((key) => key.secret));
@@ -96,14 +101,36 @@ export function createOrderGateway(
     }
   }
 
-  /** Starts the saga unless it exists; with `waitForReservation`, returns once stock is reserved or short. */
+  /** Starts an accepted order's saga (unless it exists) and takes it out of the start outbox. */
+  async function startQueued(queued: Pick<QueuedStart, 'order' | 'submittedBy'>): Promise<void> {
+    await ensureStarted(queued.order, queued.submittedBy);
+    await startOutbox.remove(queued.order.orderId);
+  }
+
+  /**
+   * Starts the saga of an order just accepted, without making the caller wait: its row in the start
+   * outbox holds it until then, and the sweeper (api/saga-starter.ts) starts it if this attempt fails.
+   */
+  function startSoon(order: PricedOrder, submittedBy: string): void {
+    startQueued({ order, submittedBy }).catch((err: unknown) => {
+      logger.warn(
+        { err, orderId: order.orderId },
+        'could not start the saga of an accepted order yet; the start outbox sweeper will',
+      );
+    });
+  }
+
+  /**
+   * Starts the saga unless it exists (waiting for Temporal's answer); with `waitForReservation`, returns
+   * once stock is reserved or short.
+   */
   async function start(
     order: PricedOrder,
     submittedBy: string,
     waitForReservation: boolean,
   ): Promise<StartOutcome> {
     if (!waitForReservation) {
-      await ensureStarted(order, submittedBy);
+      await startQueued({ order, submittedBy });
       return {};
     }
     try {
@@ -115,6 +142,7 @@ export function createOrderGateway(
           ),
         }),
       );
+      await startOutbox.remove(order.orderId);
       return { state };
     } catch (err) {
       // The order ran before and has ended: its final state has the reservation outcome.
@@ -122,8 +150,11 @@ export function createOrderGateway(
         return { state: await status(order.orderId) };
       }
       if (!asOutage(err)) throw err;
-      // Too slow to say: make sure the order exists (or fail with 503), and say the outcome is pending.
-      await ensureStarted(order, submittedBy);
+      // Too slow to say, or Temporal is down: the order is recorded with its start, so it is accepted
+      // either way; try to start it now (the sweeper will otherwise) and say the outcome is pending.
+      await startQueued({ order, submittedBy }).catch((startErr: unknown) => {
+        if (!asOutage(startErr)) throw startErr;
+      });
       return { waitTimedOut: true };
     }
   }
@@ -216,13 +247,34 @@ export function createOrderGateway(
     }
   }
 
+  /**
+   * Runs a call about an order; when the order is not found but waits in the start outbox (accepted a
+   * moment ago, or while Temporal was down), starts its saga and runs the call again, so an accepted order
+   * is never answered with a 404.
+   */
+  async function startedFirst<T>(orderId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof OrderNotFoundError)) throw err;
+      const queued = await startOutbox.find(orderId);
+      if (!queued) throw err;
+      await startQueued(queued);
+      return call();
+    }
+  }
+
   return {
     start,
-    status,
-    read,
-    facts,
-    cancel,
-    review,
+    startSoon,
+    startQueued,
+    status: (orderId: string) => startedFirst(orderId, () => status(orderId)),
+    read: (orderId: string) => startedFirst(orderId, () => read(orderId)),
+    facts: (orderId: string) => startedFirst(orderId, () => facts(orderId)),
+    cancel: (orderId: string, request: CancellationRequest, updateId?: string) =>
+      startedFirst(orderId, () => cancel(orderId, request, updateId)),
+    review: (orderId: string, decision: ReviewDecision, updateId?: string) =>
+      startedFirst(orderId, () => review(orderId, decision, updateId)),
     list: (query: OrderListQuery) => listOrders(client, withDeadline, query, pageTokenSeal),
   };
 }

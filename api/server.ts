@@ -9,7 +9,10 @@ import { connectClient } from '../platform/temporal';
 import { topics } from '../contracts/topics';
 import { createApp } from './app';
 import { createCatalogPublisher } from './catalog-events';
+import { createOrderGateway } from './order-gateway';
 import { readinessChecks } from './readiness';
+import { createSagaStartOutbox } from './saga-start-outbox';
+import { createSagaStartSweeper } from './saga-start-sweeper';
 
 /** Thrown at start-up when a production API would accept the well-known development keys. */
 export class InsecureApiKeysError extends Error {
@@ -26,6 +29,7 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
   const producer = createIdempotentProducer(kafka);
   let server: Server | undefined;
   let closeTemporal: (() => Promise<void>) | undefined;
+  let sweeper: ReturnType<typeof createSagaStartSweeper> | undefined;
 
   return {
     async start() {
@@ -56,9 +60,16 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
         },
         'API listening',
       );
+      sweeper = createSagaStartSweeper(
+        createOrderGateway(temporal, pool, config, logger),
+        createSagaStartOutbox(pool),
+        logger,
+      );
+      sweeper.start();
     },
     async stop() {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await sweeper?.stop();
       await producer.disconnect();
       await kafkaAdmin.disconnect();
       await closeTemporal?.();

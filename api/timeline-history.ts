@@ -48,6 +48,9 @@ export function workflowEntries(events: readonly HistoryEvent[], result?: unknow
   const entries: WorkflowEntry[] = [];
   const activities = new Map<string, { name: string; attempt?: number }>();
   const updates = new Map<string, string>();
+  // When the worker picked up the workflow task being recorded: what the task did (accept an update, run
+  // local steps) happened from then on, though its events are written when it completes.
+  let taskStartedAt: Date | undefined;
 
   for (const event of events) {
     const at = optionalTsToDate(event.eventTime) ?? new Date(0);
@@ -63,7 +66,8 @@ export function workflowEntries(events: readonly HistoryEvent[], result?: unknow
       });
     };
 
-    if (event.workflowExecutionStartedEventAttributes) add('Saga started');
+    if (event.workflowTaskStartedEventAttributes) taskStartedAt = at;
+    else if (event.workflowExecutionStartedEventAttributes) add('Saga started');
     else if (event.activityTaskScheduledEventAttributes) {
       const name = event.activityTaskScheduledEventAttributes.activityType?.name ?? 'activity';
       activities.set(String(event.eventId), { name });
@@ -119,7 +123,8 @@ export function workflowEntries(events: readonly HistoryEvent[], result?: unknow
       const message = a.acceptedRequest?.input?.name ?? 'update';
       const updateId = a.acceptedRequest?.meta?.updateId ?? undefined;
       updates.set(String(event.eventId), message);
-      add(`Update ${message} accepted`, { message, updateId });
+      // Accepted when the task began (its validator ran first), before the steps the task then ran.
+      add(`Update ${message} accepted`, { message, updateId }, taskStartedAt ?? at);
     } else if (event.workflowExecutionUpdateCompletedEventAttributes) {
       const a = event.workflowExecutionUpdateCompletedEventAttributes;
       const message = updates.get(String(a.acceptedEventId)) ?? 'update';

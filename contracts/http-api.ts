@@ -86,7 +86,9 @@ export const apiRoutes = {
     path: '/v1/orders',
     summary: 'Submit an order',
     description:
-      'Prices the lines from the catalog and starts the order saga. The same Idempotency-Key with the same body ' +
+      'Prices the lines from the catalog, records the order and starts its saga: 202 means the order is accepted ' +
+      'and will run, even if its saga starts a moment after the answer (or once Temporal is reachable again). ' +
+      'The same Idempotency-Key with the same body ' +
       'returns the same order (202 the first time, 200 after); with a different body it is refused (409). ' +
       '`?wait=reservation` answers once the stock is reserved or found short.',
     tag: 'orders',

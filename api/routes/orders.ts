@@ -7,9 +7,10 @@ import { apiRoutes } from '../../contracts/http-api';
 import type { OrderAccepted, OrderDetails, ReservationOutcome } from '../../contracts/http-orders';
 import type { OrderState } from '../../contracts/order-state';
 import { PricedOrder } from '../../contracts/order';
+import type { OrderInput } from '../../contracts/order';
 import type { Principal } from '../auth';
 import { ForbiddenError, IdempotencyKeyReusedError } from '../errors';
-import type { IdempotencyStore } from '../idempotency';
+import type { IdempotencyRecord, IdempotencyStore } from '../idempotency';
 import { deriveOrderId, requestHash } from '../idempotency';
 import type { OrderGateway } from '../order-gateway';
 import { recordedOrderRequest } from '../order-command-recording';
@@ -40,6 +41,21 @@ function reservationOutcome(state: OrderState | undefined, timedOut: boolean): R
 }
 
 const details = (state: OrderState): OrderDetails => ({ ...state, links: links(state.orderId) });
+
+/** The saga's input, from the recorded lines and prices and the (identical, for a retry) body. */
+function pricedOrder(claimed: IdempotencyRecord, body: OrderInput): PricedOrder {
+  return PricedOrder.parse({
+    orderId: claimed.orderId,
+    customerId: body.customerId,
+    lines: claimed.lines,
+    currency: claimed.currency,
+    totalMinor: claimed.totalMinor,
+    shippingAddress: body.shippingAddress,
+    contact: body.contact,
+    ...(body.payment ? { payment: body.payment } : {}),
+    placedAt: claimed.placedAt,
+  });
+}
 
 /** Storefront keys may cancel only the orders they submitted; operators any order. */
 async function assertMayCancel(orders: OrderGateway, principal: Principal, orderId: string): Promise<void> {
@@ -77,30 +93,21 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
       let created = false;
       if (!claimed) {
         if ('error' in pricing) throw pricing.error;
-        const { priced } = pricing;
-        const outcome = await deps.idempotency.claim(principal.name, key, {
+        const record: IdempotencyRecord = {
           orderId: deriveOrderId(principal.name, key),
           requestHash: hash,
-          ...priced,
+          ...pricing.priced,
           placedAt: new Date().toISOString(),
-        });
+        };
+        const start = { submittedBy: principal.name, order: pricedOrder(record, body) };
+        const outcome = await deps.idempotency.claim(principal.name, key, record, start);
         claimed = outcome.record;
         created = outcome.created;
       }
       if (claimed.requestHash !== hash) throw new IdempotencyKeyReusedError(key, claimed.orderId);
 
       // Rebuilt from the recorded lines and the (identical) body: every retry starts the very same order.
-      const order = PricedOrder.parse({
-        orderId: claimed.orderId,
-        customerId: body.customerId,
-        lines: claimed.lines,
-        currency: claimed.currency,
-        totalMinor: claimed.totalMinor,
-        shippingAddress: body.shippingAddress,
-        contact: body.contact,
-        ...(body.payment ? { payment: body.payment } : {}),
-        placedAt: claimed.placedAt,
-      });
+      const order = pricedOrder(claimed, body);
       const waiting = query.wait === 'reservation';
       const started = await recordedOrderRequest(
         deps.commands,
@@ -113,7 +120,16 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
           res,
           recordInBackground: true,
         },
-        () => deps.orders.start(order, principal.name, waiting),
+        async () => {
+          // A new order is accepted once it is recorded with its start (the claim above): its saga starts
+          // right after the answer, off the request's path (a Temporal start is the slowest part of it).
+          // A retry, or a client waiting for the reservation, waits for the start as before.
+          if (created && !waiting) {
+            deps.orders.startSoon(order, principal.name);
+            return {};
+          }
+          return deps.orders.start(order, principal.name, waiting);
+        },
       );
       const status =
         started.state?.status ??
