@@ -3,12 +3,11 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { DeadLetter } from '../../contracts/commands';
 import type { OrderCommand } from '../../contracts/commands';
-import type { orderSaga } from '../../workflows';
 import { topics } from '../../contracts/topics';
 import { dispose } from '../../workers/command-consumer';
-import { orderWorkflowId } from '../../workflows/messages';
 import { idempotencyKey, orderBody, startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
+import { sagaOf } from './orders-support';
 import { seedProduct, uniqueSku } from '../support/catalog';
 import type { CollectedMessage } from '../support/topic-collector';
 import { TopicCollector } from '../support/topic-collector';
@@ -70,9 +69,7 @@ describe('order commands on Kafka', () => {
         payload: { decision: 'approve', reviewer: 'n8n', note: 'approved by the review flow' },
       }),
     );
-    const result = await api.saga.client.workflow
-      .getHandle<typeof orderSaga>(orderWorkflowId(orderId))
-      .result();
+    const result = await (await sagaOf(api, orderId)).result();
     expect(result).toMatchObject({ orderId, status: 'confirmed' });
     const events = await api.saga.events.waitForType(orderId, 'order.review_decided');
     expect(events.find((e) => e.type === 'order.review_decided')?.data).toEqual({
@@ -118,9 +115,7 @@ describe('order commands on Kafka', () => {
       raw: `{${marker}`,
     });
 
-    const result = await api.saga.client.workflow
-      .getHandle<typeof orderSaga>(orderWorkflowId(orderId))
-      .result();
+    const result = await (await sagaOf(api, orderId)).result();
     expect(result).toMatchObject({ status: 'cancelled', reason: 'customer called' });
 
     // The group's committed offset moves past the applied command once Temporal has answered.
@@ -174,10 +169,10 @@ describe('order commands on Kafka', () => {
 
   it('dead-letters a command for an order that has ended, naming its final status', async () => {
     const orderId = await heldOrder();
-    await api.saga.client.workflow
-      .getHandle(orderWorkflowId(orderId))
-      .executeUpdate('cancel', { args: [{ reason: 'closed first', requestedBy: 'test' }] });
-    await api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result();
+    await (
+      await sagaOf(api, orderId)
+    ).executeUpdate('cancel', { args: [{ reason: 'closed first', requestedBy: 'test' }] });
+    await (await sagaOf(api, orderId)).result();
     const commandId = `cmd-${randomUUID()}`;
     await send(
       orderId,
@@ -206,7 +201,7 @@ describe('order commands on Kafka', () => {
     });
     await send(orderId, decision);
     await send(orderId, decision);
-    await api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result();
+    await (await sagaOf(api, orderId)).result();
     const events = await api.saga.events.waitForType(orderId, 'order.rejected');
     expect(events.filter((e) => e.type === 'order.review_decided')).toHaveLength(1);
   });

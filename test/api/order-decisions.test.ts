@@ -1,9 +1,8 @@
 /** Cancelling orders and deciding fraud reviews over HTTP. */
-import { orderWorkflowId } from '../../workflows/messages';
 import { availableStock } from '../support/catalog';
 import { idempotencyKey, orderBody, startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
-import { productWithStock, waitForStatus } from './orders-support';
+import { productWithStock, waitForStatus, sagaOf } from './orders-support';
 
 jest.setTimeout(120_000);
 
@@ -88,7 +87,7 @@ describe('POST /v1/orders/:orderId/cancel and /review', () => {
       .set('Idempotency-Key', idempotencyKey())
       .send(orderBody([{ sku, quantity: 1 }]));
     const orderId = (created.body as { orderId: string }).orderId;
-    await api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result();
+    await (await sagaOf(api, orderId)).result();
 
     const res = await api
       .http()

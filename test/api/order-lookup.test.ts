@@ -1,8 +1,7 @@
 /** Reading one order and listing orders by customer and status. */
-import { orderWorkflowId } from '../../workflows/messages';
 import { idempotencyKey, orderBody, startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
-import { productWithStock } from './orders-support';
+import { productWithStock, sagaOf } from './orders-support';
 
 jest.setTimeout(120_000);
 
@@ -26,7 +25,7 @@ describe('GET /v1/orders/:orderId', () => {
       .set('Idempotency-Key', idempotencyKey())
       .send(body);
     const orderId = (created.body as { orderId: string }).orderId;
-    await api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result();
+    await (await sagaOf(api, orderId)).result();
 
     const res = await api.http().get(`/v1/orders/${orderId}`).set('X-API-Key', testKeys.storefront);
     expect(res.status).toBe(200);
@@ -87,7 +86,7 @@ describe('GET /v1/orders', () => {
         .send(orderBody([{ sku, quantity: 1 }], customerId));
       ids.push((res.body as { orderId: string }).orderId);
     }
-    await Promise.all(ids.map((id) => api.saga.client.workflow.getHandle(orderWorkflowId(id)).result()));
+    await Promise.all(ids.map(async (id) => (await sagaOf(api, id)).result()));
 
     // Visibility is eventually consistent: poll until all three show as confirmed.
     const deadline = Date.now() + 30_000;

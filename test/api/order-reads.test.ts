@@ -2,10 +2,10 @@
  * Reading an order never waits on an order worker: when no worker answers the saga's status query in
  * time, the API answers from the order's event log (Temporal's history + the outbox in PostgreSQL).
  */
-import { orderWorkflowId } from '../../workflows/messages';
 import { seedProduct, uniqueSku } from '../support/catalog';
 import { idempotencyKey, orderBody, startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
+import { sagaOf } from './orders-support';
 
 jest.setTimeout(120_000);
 
@@ -64,7 +64,7 @@ describe('GET /v1/orders/:orderId without an order worker', () => {
     const short = await submit(sku, 5);
     const paid = await submit(sku, 1, { method: 'pm_card_visa' });
     for (const orderId of [confirmed, short, paid]) {
-      await api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result();
+      await (await sagaOf(api, orderId)).result();
       // The notification's event is written once the saga ended; the view below must see the same count.
       const { res, body } = await read(orderId);
       expect(res.status).toBe(200);

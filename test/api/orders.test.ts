@@ -3,7 +3,7 @@ import { orderWorkflowId } from '../../workflows/messages';
 import { availableStock, uniqueSku } from '../support/catalog';
 import { idempotencyKey, orderBody, startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
-import { problemJson, productWithStock } from './orders-support';
+import { problemJson, productWithStock, sagaOf } from './orders-support';
 
 jest.setTimeout(120_000);
 
@@ -49,7 +49,7 @@ describe('POST /v1/orders', () => {
       },
     });
 
-    const handle = api.saga.client.workflow.getHandle(orderWorkflowId(orderId));
+    const handle = await sagaOf(api, orderId);
     expect(await handle.result()).toMatchObject({ orderId, status: 'confirmed' });
     const description = await handle.describe();
     expect(description.taskQueue).toBe(api.config.temporal.orderTaskQueue);
@@ -121,7 +121,7 @@ describe('POST /v1/orders', () => {
     const orderIds = new Set(responses.map((r) => (r.body as { orderId: string }).orderId));
     expect(orderIds.size).toBe(1);
     const [orderId] = [...orderIds] as [string];
-    await api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result();
+    await (await sagaOf(api, orderId)).result();
     // Exactly one run under that workflow id (visibility catches up within a moment).
     const query = `WorkflowId = '${orderWorkflowId(orderId)}'`;
     const deadline = Date.now() + 20_000;
@@ -202,9 +202,7 @@ describe('POST /v1/orders', () => {
     });
     expect(await availableStock(api.saga.pool, sku)).toBe(1);
     const orderId = (res.body as { orderId: string }).orderId;
-    await expect(
-      api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result(),
-    ).resolves.toMatchObject({
+    await expect((await sagaOf(api, orderId)).result()).resolves.toMatchObject({
       status: 'rejected',
       reason: `insufficient stock for ${sku}`,
     });
@@ -225,7 +223,7 @@ describe('POST /v1/orders', () => {
     expect(await availableStock(api.saga.pool, sku)).toBe(2);
 
     const orderId = (res.body as { orderId: string }).orderId;
-    await api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result();
+    await (await sagaOf(api, orderId)).result();
     const replay = await api
       .http()
       .post('/v1/orders?wait=reservation')

@@ -2,7 +2,7 @@
 import { seedProduct, uniqueSku } from '../support/catalog';
 import { idempotencyKey, orderBody, startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
-import { orderWorkflowId } from '../../workflows/messages';
+import { sagaOf } from './orders-support';
 
 jest.setTimeout(120_000);
 
@@ -27,7 +27,7 @@ describe('orders paid by card through the API', () => {
       .send({ ...orderBody([{ sku, quantity: 2 }]), payment: { method: 'pm_card_visa' } });
     expect(created.status).toBe(202);
     const { orderId } = created.body as { orderId: string };
-    await api.saga.client.workflow.getHandle(orderWorkflowId(orderId)).result();
+    await (await sagaOf(api, orderId)).result();
 
     const res = await api.http().get(`/v1/orders/${orderId}`).set('X-API-Key', testKeys.storefront);
     expect(res.status).toBe(200);
