@@ -15,7 +15,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import { stampedOrderEvent } from '../contracts/event-stamp';
-import type { OrderEvent, OrderEventData, OrderEventType, RejectionCode } from '../contracts/events';
+import type { OrderEvent, OrderEventData, OrderEventType } from '../contracts/events';
 import { InventoryFailureType } from '../contracts/inventory-failures';
 import type { StockShortage } from '../contracts/inventory';
 import { formatMoney } from '../contracts/money';
@@ -30,6 +30,8 @@ import { legacyOrderSaga } from './legacy/order-saga-v1';
 import { cancelUpdate, decideReviewUpdate, statusQuery, waitForReservationUpdate } from './messages';
 import { DEFAULT_REVIEW_TIMEOUT_MS } from './saga-defaults';
 import { SagaState } from './saga-state';
+import { customerReason } from './saga-outcome';
+import type { Outcome } from './saga-outcome';
 import { outsideSteps, sagaSteps } from './saga-steps';
 
 export { DEFAULT_NOTIFICATION_ATTEMPTS, DEFAULT_REVIEW_TIMEOUT_MS } from './saga-defaults';
@@ -41,11 +43,6 @@ export const OUTBOX_SAGA_PATCH = 'outbox-saga';
  * servers answer); histories without it ran them as regular activities and replay that way.
  */
 export const SINGLE_TASK_SAGA_PATCH = 'single-task-saga';
-
-type Outcome =
-  | { status: 'confirmed' }
-  | { status: 'rejected'; code: RejectionCode; reason: string }
-  | { status: 'cancelled'; reason: string; requestedBy: string };
 
 /** A failure a step raised: regular activities wrap it in an ActivityFailure, local ones may not. */
 function stepFailure(err: unknown): unknown {
@@ -369,17 +366,10 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     saga.publishSearchAttributes();
 
     const kind = NotificationKind[outcome.status];
-    const customerReason =
-      outcome.status === 'cancelled'
-        ? outcome.reason
-        : outcome.status === 'rejected'
-          ? outcome.code === 'insufficient_stock' || outcome.code === 'payment_declined'
-            ? outcome.reason
-            : 'we could not verify the order'
-          : undefined;
+    const reason = customerReason(outcome);
     try {
       await outside.sendOrderNotification.executeWithOptions({ summary: `mail the customer: ${kind}` }, [
-        { kind, order, ...(customerReason ? { reason: customerReason } : {}), sentEvent: events.peek() },
+        { kind, order, ...(reason ? { reason } : {}), sentEvent: events.peek() },
       ]);
       events.advance();
       saga.state.notification = { kind, outcome: 'sent' };
