@@ -87,7 +87,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     saga.state.eventsPublished = written;
   });
   const step = sagaSteps(options);
-  const outside = outsideSteps(options, patched(SINGLE_TASK_SAGA_PATCH));
+  const outside = outsideSteps(options, step, patched(SINGLE_TASK_SAGA_PATCH));
   /** The next event, complete: for transitions whose data the workflow already knows. */
   const nextEvent = <T extends OrderEventType>(type: T, data: OrderEventData<T>): OrderEvent =>
     stampedOrderEvent(events.peek(), type, data);

@@ -97,12 +97,16 @@ function asCalls<T>(proxies: ActivityInterfaceFor<T>): Calls<T> {
 }
 
 /**
- * The payment and mail steps of orderSaga. `localFirst` (every saga started since single-task sagas)
- * runs them local first; otherwise, and with `stepActivities: 'remote'`, they are regular activities.
- * The mail's attempts are counted across both: `notificationMaxAttempts` in all.
+ * The payment and mail steps of orderSaga, with `remote` (the saga's `sagaSteps`) as their regular
+ * activities. `localFirstSteps` (every saga started since single-task sagas) runs them local first;
+ * otherwise, and with `stepActivities: 'remote'`, they are the regular ones. The mail's attempts are
+ * counted across both: `notificationMaxAttempts` in all.
  */
-export function outsideSteps(options: OrderSagaOptions, localFirstSteps: boolean) {
-  const remote = sagaSteps(options);
+export function outsideSteps(
+  options: OrderSagaOptions,
+  remote: ReturnType<typeof sagaSteps>,
+  localFirstSteps: boolean,
+) {
   const regular = {
     authorizePayment: remote.authorizePayment,
     capturePayment: remote.capturePayment,
