@@ -2,7 +2,8 @@
  * A Druid SQL client: one POST to the broker's `/druid/v2/sql` per query, with the query's values sent
  * as parameters (never spliced into the text), exact distinct counts, and a deadline. A broker that is
  * down, slow or has no data servers throws DruidUnavailableError, which the API answers with 503; a
- * datasource that does not exist yet (no event ingested) reads as empty rather than as an error.
+ * datasource that does not exist yet (no event ingested), or a column the broker has not seen in any
+ * segment yet, reads as empty rather than as an error.
  */
 export type SqlValue = string | number;
 
@@ -61,7 +62,11 @@ export function createDruidSql({ brokerUrl, timeoutMs }: DruidSqlOptions): Druid
       const body = (await response.json().catch(() => ({}))) as DruidErrorBody;
       const message = body.errorMessage ?? body.error ?? `HTTP ${response.status}`;
       if (/^Object '[^']+' not found/.test(message)) return [];
-      // 4xx other than a missing datasource is a query this code got wrong: a bug, not an outage.
+      // The broker learns a datasource's columns from its segments, on a refresh period: on a new stack,
+      // a column (the order's JSON `lines`) is unknown until events carrying it are indexed and announced.
+      // Until then no event has it, which is an empty answer, as for a missing datasource.
+      if (/^Column '[^']+' not found in any table/.test(message)) return [];
+      // Any other 4xx is a query this code got wrong: a bug, not an outage.
       if (response.status < 500) throw new Error(`Druid refused a query: ${message}`);
       throw new DruidUnavailableError(`Druid broker answered ${response.status}: ${message}`);
     },

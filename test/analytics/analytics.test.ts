@@ -160,9 +160,13 @@ describe('analytics on Druid', () => {
       .reduce((sum, line) => sum + line.quantity, 0);
     expect(unitsOnKafka).toBe(6);
 
-    const top = await analytics<{ skus: { sku: string; units: number; orders: number }[] }>('top-skus', {
-      ...range,
-      limit: '100',
+    // Druid is eventually consistent (on a new stack its broker learns the `lines` column a moment late).
+    const top = await until('our SKU in the top SKUs', async () => {
+      const body = await analytics<{ skus: { sku: string; units: number; orders: number }[] }>('top-skus', {
+        ...range,
+        limit: '100',
+      });
+      return body.skus.some((s) => s.sku === sku) ? body : undefined;
     });
     expect(top.skus.find((s) => s.sku === sku)).toEqual({ sku, units: unitsOnKafka, orders: 3 });
     expect(top.skus.find((s) => s.sku === shortSku)).toBeUndefined();
