@@ -10,15 +10,21 @@ COPY workflows workflows
 COPY activities activities
 COPY workers workers
 COPY api api
-# Non-TypeScript files the services read at run time: migrations, and the operator pages.
-RUN npx tsc -p tsconfig.build.json && cp -r platform/migrations dist/platform/migrations \
-  && cp -r api/dashboard/static dist/api/dashboard/static
+# Compiles to dist/, copies the files read at run time (migrations, operator pages), and bundles the
+# workflows once here rather than at every start of an order worker (scripts/build.sh).
+COPY scripts/build.sh scripts/build.sh
+RUN bash scripts/build.sh
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # Two malloc arenas instead of up to eight per core: less memory kept by the worker's threads
 # (platform/service-process.ts).
 ENV MALLOC_ARENA_MAX=2
+# The order worker loads the bundle built above (the API and the bridge worker ignore it).
+ENV WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
+# Each V8 heap capped as `npm start` caps it (scripts/built-services.ts): Node's default is a share of
+# the host's memory, and the heap grows toward it before V8 collects hard.
+ENV NODE_OPTIONS=--max-old-space-size=192
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

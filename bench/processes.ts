@@ -1,13 +1,12 @@
 /**
- * The benchmark's own API, order worker and bridge worker, started as `npm start` starts them (one
- * `node --import tsx` process each) but with its own port, task queues and keys, so it neither clashes
- * with nor borrows from services that may already run.
+ * The benchmark's own processes. Its API, order worker and bridge worker start as `npm start` starts them
+ * (one `node dist/…` process each, scripts/built-services.ts) but with their own port, task queues and
+ * keys, so they neither clash with nor borrow from services that may already run.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { serviceProcessEnv } from '../platform/service-process';
 
 export const repoRoot = path.resolve(__dirname, '..');
 
@@ -20,27 +19,22 @@ export interface ServiceProcess {
   exited: Promise<string>;
 }
 
-/** Starts `node --import tsx <entry> [...args]` with the given environment; output goes to a log file. */
+/** Starts `node <nodeArgs>` with the given environment as it is; output goes to a log file. */
 export function spawnService(
   name: string,
-  entry: string,
+  nodeArgs: string[],
   env: NodeJS.ProcessEnv,
   logDir: string,
-  args: string[] = [],
 ): ServiceProcess {
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry), ...args], {
-    cwd: repoRoot,
-    env: serviceProcessEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, nodeArgs, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Both streams share the file: neither may end it, or what the other writes last (a crash's stack
   // trace on stderr) would be lost; it ends once the process and both its streams are done.
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
   child.once('close', () => log.end());
-  if (child.pid === undefined) throw new Error(`${name}: could not start ${entry}`);
+  if (child.pid === undefined) throw new Error(`${name}: could not start node ${nodeArgs.join(' ')}`);
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)),
   );

@@ -4,6 +4,7 @@ import { ApiClient } from './api-client';
 import type { BenchContext } from './context';
 import { serviceEnv } from './identity';
 import type { ServiceProcess } from './processes';
+import { builtService } from '../scripts/built-services';
 import { logTail, spawnService, stopServices } from './processes';
 import { waitForPollers } from './temporal-pollers';
 
@@ -32,7 +33,10 @@ export async function startSagaServices(ctx: BenchContext): Promise<ApiClient> {
     ...serviceEnv(ctx.id, process.env),
     ...(stepActivities ? { SAGA_STEP_ACTIVITIES: stepActivities } : {}),
   };
-  const started = services.map((s) => spawnService(s.name, s.entry, env, ctx.id.logDir));
+  const started = services.map((s) => {
+    const built = builtService(s.entry, env);
+    return spawnService(s.name, built.nodeArgs, built.env, ctx.id.logDir);
+  });
   const stopping = abortOnExit(started, ctx);
   ctx.cleanup.add('stopping the services', async () => {
     stopping();

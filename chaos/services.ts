@@ -5,12 +5,14 @@
  * by a respawn so the run can go on and still check the invariants.
  */
 import type { Client } from '@temporalio/client';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from '../bench/api-client';
 import type { BenchIdentity } from '../bench/identity';
 import { metricValue } from '../bench/outbox-metrics';
 import type { ServiceProcess } from '../bench/processes';
-import { logTail, spawnService, stopServices } from '../bench/processes';
+import { logTail, repoRoot, spawnService, stopServices } from '../bench/processes';
+import { serviceProcessEnv } from '../platform/service-process';
 import { waitForPollers } from '../bench/temporal-pollers';
 
 export const serviceNames = ['api', 'order-worker', 'bridge-worker'] as const;
@@ -61,7 +63,13 @@ export class ChaosServices {
   }
 
   private spawn(name: ServiceName): ServiceProcess {
-    const service = spawnService(name, entries[name], this.env, this.id.logDir);
+    // From the TypeScript sources, like the tests (the chaos test drives this too): no build needed.
+    const service = spawnService(
+      name,
+      ['--import', 'tsx', path.join(repoRoot, entries[name])],
+      serviceProcessEnv(this.env),
+      this.id.logDir,
+    );
     this.running.set(name, service);
     void service.exited.then((how) => {
       if (this.stopping || this.killing.has(service)) return;

@@ -66,6 +66,19 @@ export const envSchema = z.object({
     .min(1)
     .default('order-events')
     .describe('Task queue of the Kafka bridge worker (event publishing).'),
+  ORDER_WORKER_CACHED_WORKFLOWS: positiveInt()
+    .min(2)
+    .default(100)
+    .describe(
+      "Open orders an order worker keeps in memory between their workflow tasks (older ones are replayed from history when needed). Set explicitly because Temporal's default is derived from the V8 heap limit: 10 under the services' 192 MB cap, which would also cap the tasks run at once at 10.",
+    ),
+  WORKFLOW_BUNDLE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A workflow bundle built ahead by `npm run build` (dist/workflow-bundle.js) for the order worker to load; unset, the worker bundles workflows/ when it starts, in a child process (seconds, and about 250 MB while it runs).',
+    ),
 
   KAFKA_BROKERS: csv()
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1))
@@ -251,6 +264,8 @@ function toAppConfig(env: Env) {
       uiUrl: env.TEMPORAL_UI_URL,
       orderTaskQueue: env.ORDER_TASK_QUEUE,
       bridgeTaskQueue: env.BRIDGE_TASK_QUEUE,
+      workflowBundle: env.WORKFLOW_BUNDLE,
+      cachedWorkflows: env.ORDER_WORKER_CACHED_WORKFLOWS,
     },
     kafka: {
       brokers: env.KAFKA_BROKERS,

@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit } from '../platform/config';
-import { serviceProcessEnv } from '../platform/service-process';
 import { backgroundServers, followBackgroundServer } from './background-servers';
+import { builtService } from './built-services';
 
 const root = path.resolve(__dirname, '..');
 const config = loadConfigOrExit();
@@ -30,11 +30,8 @@ const HEALTHY_AFTER_MS = 60_000;
 
 function run(service: (typeof services)[number], delayMs = RESTART_MIN_MS): void {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, service.entry)], {
-    cwd: root,
-    stdio: 'inherit',
-    env: serviceProcessEnv(process.env),
-  });
+  const built = builtService(service.entry, process.env);
+  const child = spawn(process.execPath, built.nodeArgs, { cwd: root, stdio: 'inherit', env: built.env });
   children.set(service.name, child);
   child.on('exit', (code, signal) => {
     children.delete(service.name);

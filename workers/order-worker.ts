@@ -15,7 +15,7 @@ import type { AppConfig } from '../platform/config';
 import { createPool, migrate } from '../platform/database';
 import { createPaymentClient } from '../platform/payments';
 import type { Service } from '../platform/lifecycle';
-import { buildWorkflowBundle } from './workflow-bundle';
+import { buildWorkflowBundle, prebuiltBundle } from './workflow-bundle';
 import type { BuiltBundle } from './workflow-bundle';
 import type { Logger } from '../platform/logger';
 import { connectWorker } from '../platform/temporal';
@@ -40,10 +40,14 @@ export function createOrderWorker(
 
   return {
     async start() {
+      // A missing prebuilt bundle is named before anything else happens.
+      let workflowBundle = options.workflowBundle;
+      if (!workflowBundle && config.temporal.workflowBundle) {
+        workflowBundle = { codePath: await prebuiltBundle(config.temporal.workflowBundle) };
+        logger.info({ codePath: workflowBundle.codePath }, 'order worker loads the prebuilt workflow bundle');
+      }
       await migrate(pool, logger);
-      const workflowBundle = options.workflowBundle ?? {
-        codePath: (bundle = await buildWorkflowBundle()).codePath,
-      };
+      workflowBundle ??= { codePath: (bundle = await buildWorkflowBundle()).codePath };
       const connection = await connectWorker(config);
       closeConnection = () => connection.close();
       worker = await Worker.create({
@@ -59,6 +63,7 @@ export function createOrderWorker(
           ...createOrderIntakeActivities(),
           ...createPaymentActivities(pool, createPaymentClient(config)),
         },
+        maxCachedWorkflows: config.temporal.cachedWorkflows,
         shutdownGraceTime: config.shutdownGraceMs,
       });
       running = worker.run();
