@@ -162,7 +162,12 @@ _n8n_env_vars() {
     # Below the stack's stop timeout, so n8n gets to close its consumers.
     N8N_GRACEFUL_SHUTDOWN_TIMEOUT=15
     N8N_LOG_LEVEL="${N8N_LOG_LEVEL:-info}"
-    EXECUTIONS_DATA_PRUNE=true EXECUTIONS_DATA_MAX_AGE=168
+    # Executions are kept (the tests read them) but pruned to the latest 10,000, checked every 5
+    # minutes and deleted at once: n8n checks hourly by default, so a stack restarted more often than
+    # that never pruned, and its database reached 1 GB (100,000 executions) in a day of benchmarks.
+    EXECUTIONS_DATA_PRUNE=true EXECUTIONS_DATA_MAX_AGE=168 EXECUTIONS_DATA_PRUNE_MAX_COUNT=10000
+    EXECUTIONS_DATA_PRUNE_SOFT_DELETE_INTERVAL=5 EXECUTIONS_DATA_PRUNE_HARD_DELETE_INTERVAL=1
+    EXECUTIONS_DATA_HARD_DELETE_BUFFER=0
     # n8n's default engine ("vm") evaluates each execution's expressions in a fresh V8 isolate:
     # measured 67 ms of n8n's CPU per order notification, 19 events/s on 2 cores; "legacy" evaluates
     # them in n8n's own process: 18 ms, 55 events/s. Trade: expressions are not isolated from n8n
