@@ -1,5 +1,4 @@
 /** The bare half of the run: a one-no-op-activity workflow on the same Temporal server, its peak rate. */
-import path from 'node:path';
 import { connectClient } from '../platform/temporal';
 import { createBareDriver } from './bare-driver';
 import type { BenchContext } from './context';
@@ -8,8 +7,8 @@ import { searchPeak } from './peak-search';
 import type { Workload } from './phases';
 import { runPhase } from './phases';
 import type { CpuWindow } from './process-monitor';
-import { serviceProcessEnv } from '../platform/service-process';
-import { repoRoot, spawnService, stopServices } from './processes';
+import { sourceService } from '../scripts/service-commands';
+import { spawnService, stopServices } from './processes';
 import { abortOnExit } from './saga-services';
 import { waitForPollers } from './temporal-pollers';
 import { serviceEnv } from './identity';
@@ -27,13 +26,11 @@ const READY_TIMEOUT_MS = 120_000;
 /** `sagaPeak` (when known) starts the search higher: the bare workflow is not expected to be slower. */
 export async function runBareBench(ctx: BenchContext, sagaPeak: number | undefined): Promise<BareRun> {
   const mark = ctx.cleanup.mark();
-  // From its TypeScript source (bench/ is not built), with the services' memory settings.
-  const worker = spawnService(
-    'bare-worker',
-    ['--import', 'tsx', path.join(repoRoot, 'bench/bare/worker-main.ts'), ctx.id.bareTaskQueue],
-    serviceProcessEnv(serviceEnv(ctx.id, process.env)),
-    ctx.id.logDir,
-  );
+  // From its TypeScript source: bench/ is not built.
+  const bare = sourceService('bench/bare/worker-main.ts', serviceEnv(ctx.id, process.env), [
+    ctx.id.bareTaskQueue,
+  ]);
+  const worker = spawnService('bare-worker', bare.nodeArgs, bare.env, ctx.id.logDir);
   const stopping = abortOnExit([worker], ctx);
   ctx.cleanup.add('stopping the bare worker', async () => {
     stopping();

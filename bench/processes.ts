@@ -1,6 +1,6 @@
 /**
  * The benchmark's own processes. Its API, order worker and bridge worker start as `npm start` starts them
- * (one `node dist/…` process each, scripts/built-services.ts) but with their own port, task queues and
+ * (one `node dist/…` process each, scripts/service-commands.ts) but with their own port, task queues and
  * keys, so they neither clash with nor borrow from services that may already run.
  */
 import { spawn } from 'node:child_process';

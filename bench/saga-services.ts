@@ -4,7 +4,7 @@ import { ApiClient } from './api-client';
 import type { BenchContext } from './context';
 import { serviceEnv } from './identity';
 import type { ServiceProcess } from './processes';
-import { builtService } from '../scripts/built-services';
+import { builtService } from '../scripts/service-commands';
 import { logTail, spawnService, stopServices } from './processes';
 import { waitForPollers } from './temporal-pollers';
 

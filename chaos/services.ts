@@ -5,14 +5,13 @@
  * by a respawn so the run can go on and still check the invariants.
  */
 import type { Client } from '@temporalio/client';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiClient } from '../bench/api-client';
 import type { BenchIdentity } from '../bench/identity';
 import { metricValue } from '../bench/outbox-metrics';
 import type { ServiceProcess } from '../bench/processes';
-import { logTail, repoRoot, spawnService, stopServices } from '../bench/processes';
-import { serviceProcessEnv } from '../platform/service-process';
+import { logTail, spawnService, stopServices } from '../bench/processes';
+import { sourceService } from '../scripts/service-commands';
 import { waitForPollers } from '../bench/temporal-pollers';
 
 export const serviceNames = ['api', 'order-worker', 'bridge-worker'] as const;
@@ -64,12 +63,8 @@ export class ChaosServices {
 
   private spawn(name: ServiceName): ServiceProcess {
     // From the TypeScript sources, like the tests (the chaos test drives this too): no build needed.
-    const service = spawnService(
-      name,
-      ['--import', 'tsx', path.join(repoRoot, entries[name])],
-      serviceProcessEnv(this.env),
-      this.id.logDir,
-    );
+    const source = sourceService(entries[name], this.env);
+    const service = spawnService(name, source.nodeArgs, source.env, this.id.logDir);
     this.running.set(name, service);
     void service.exited.then((how) => {
       if (this.stopping || this.killing.has(service)) return;

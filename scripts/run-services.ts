@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit } from '../platform/config';
 import { backgroundServers, followBackgroundServer } from './background-servers';
-import { builtService } from './built-services';
+import { builtService } from './service-commands';
 
 const root = path.resolve(__dirname, '..');
 const config = loadConfigOrExit();

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { builtService } from '../../scripts/built-services';
+import { builtService } from '../../scripts/service-commands';
 import { pricedOrder, seedProduct, uniqueSku } from '../support/catalog';
 import { startSagaHarness } from '../support/saga-harness';
 import type { SagaHarness } from '../support/saga-harness';

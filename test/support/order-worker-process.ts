@@ -3,20 +3,21 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { AppConfig } from '../../platform/config';
-import { serviceProcessEnv } from '../../platform/service-process';
+import { sourceService } from '../../scripts/service-commands';
 
 const root = path.resolve(__dirname, '../..');
 
 export function startOrderWorkerProcess(config: Pick<AppConfig, 'temporal'>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/order-worker-main.ts')], {
+  const worker = sourceService('workers/order-worker-main.ts', {
+    ...process.env,
+    ORDER_TASK_QUEUE: config.temporal.orderTaskQueue,
+    BRIDGE_TASK_QUEUE: config.temporal.bridgeTaskQueue,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'warn',
+  });
+  return spawn(process.execPath, worker.nodeArgs, {
     cwd: root,
-    env: serviceProcessEnv({
-      ...process.env,
-      ORDER_TASK_QUEUE: config.temporal.orderTaskQueue,
-      BRIDGE_TASK_QUEUE: config.temporal.bridgeTaskQueue,
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
-    }),
+    env: worker.env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

@@ -1,7 +1,8 @@
 /**
- * How `npm start` and `npm run bench` run the API and the workers: as the JavaScript that `npm run build`
- * (scripts/build.sh) compiled into dist/, the order worker with the workflow bundle built there too.
- * Tests run the TypeScript sources instead; the Docker image runs the same dist/ as here.
+ * The `node` command lines of the services. `npm start` and `npm run bench` run the API and the workers as
+ * the JavaScript that `npm run build` (scripts/build.sh) compiled into dist/, the order worker with the
+ * workflow bundle built there too; the Docker image runs the same dist/. The tests, the chaos run and
+ * the benchmark's bare worker run TypeScript sources through tsx instead.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -19,8 +20,8 @@ export const defaultBuildDir = path.join(repoRoot, 'dist');
  */
 export const SERVICE_HEAP_LIMIT_MB = 192;
 
-export interface BuiltService {
-  /** Arguments of `node`: the heap limit and the compiled entry point. */
+export interface ServiceCommand {
+  /** Arguments of `node`. */
   nodeArgs: string[];
   env: NodeJS.ProcessEnv;
 }
@@ -34,7 +35,7 @@ export function builtService(
   entry: string,
   env: NodeJS.ProcessEnv,
   buildDir = defaultBuildDir,
-): BuiltService {
+): ServiceCommand {
   const script = path.join(buildDir, entry.replace(/\.ts$/, '.js'));
   if (!existsSync(script)) {
     throw new Error(`${path.relative(repoRoot, script)} does not exist: run \`npm run build\` first`);
@@ -43,4 +44,12 @@ export function builtService(
     nodeArgs: [`--max-old-space-size=${SERVICE_HEAP_LIMIT_MB}`, script],
     env: serviceProcessEnv({ WORKFLOW_BUNDLE: path.join(buildDir, 'workflow-bundle.js'), ...env }),
   };
+}
+
+/**
+ * `node --import tsx <entry> [...args]` from the TypeScript source, with `env` and the services' memory
+ * settings: no build needed, and the worker bundles its workflows at start.
+ */
+export function sourceService(entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ServiceCommand {
+  return { nodeArgs: ['--import', 'tsx', path.join(repoRoot, entry), ...args], env: serviceProcessEnv(env) };
 }
