@@ -22,7 +22,7 @@ ENV NODE_ENV=production
 ENV MALLOC_ARENA_MAX=2
 # The order worker loads the bundle built above (the API and the bridge worker ignore it).
 ENV WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
-# Each V8 heap capped as `npm start` caps it (scripts/built-services.ts): Node's default is a share of
+# Each V8 heap capped as `npm start` caps it (scripts/service-commands.ts): Node's default is a share of
 # the host's memory, and the heap grows toward it before V8 collects hard.
 ENV NODE_OPTIONS=--max-old-space-size=192
 WORKDIR /app
