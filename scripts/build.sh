@@ -8,6 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-dist}"
+# The folder is emptied first: only a named subfolder of the clone will do.
+case "$out" in
+  "" | . | ./ | /* | *..*) echo "[build] not a subfolder of the clone: $out" >&2; exit 2 ;;
+esac
 started=$SECONDS
 # From empty: a file deleted from the sources must not live on in the build.
 rm -rf "$out"

@@ -55,7 +55,9 @@ function exitOf(worker: ReturnType<typeof startBuiltWorker>): Promise<Exited> {
 }
 
 beforeAll(async () => {
-  await promisify(execFile)('bash', [path.join(root, 'scripts/build.sh'), buildDir], { cwd: root });
+  await promisify(execFile)('bash', [path.join(root, 'scripts/build.sh'), path.relative(root, buildDir)], {
+    cwd: root,
+  });
   h = await startSagaHarness({ orderWorker: false });
 });
 afterAll(async () => {
