@@ -40,15 +40,19 @@ export function createFraudActivities(pool: Pool, settings: FraudSettings) {
           settings,
         );
         // The first recorded assessment wins: a retry (or a duplicate attempt) returns it unchanged.
-        const recorded = await client.query<{ assessment: FraudAssessment }>(
+        // Its time too: a review deadline counted from it is the same on every repeat.
+        const recorded = await client.query<{ assessment: FraudAssessment; assessed_at: Date }>(
           `WITH inserted AS (
              INSERT INTO fraud_assessments (order_id, decision, score, assessment) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (order_id) DO NOTHING RETURNING assessment)
-           SELECT assessment, true AS fresh FROM inserted
-           UNION ALL SELECT assessment, false FROM fraud_assessments WHERE order_id = $1`,
+             ON CONFLICT (order_id) DO NOTHING RETURNING assessment, assessed_at)
+           SELECT assessment, assessed_at, true AS fresh FROM inserted
+           UNION ALL SELECT assessment, assessed_at, false FROM fraud_assessments WHERE order_id = $1`,
           [order.orderId, scored.decision, scored.score, JSON.stringify(scored)],
         );
-        const assessment = recorded.rows[0]?.assessment ?? scored;
+        const row = recorded.rows[0];
+        const assessment: FraudAssessment = row
+          ? { ...row.assessment, assessedAt: row.assessed_at.toISOString() }
+          : scored;
         if (assessedEvent) {
           const { decision, score, reasons } = assessment;
           await writeToOutbox(client, [

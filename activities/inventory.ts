@@ -1,6 +1,7 @@
 /**
- * Inventory on PostgreSQL. Every activity is one transaction keyed by the order id, so a retried or
- * duplicated activity returns the existing outcome instead of reserving, releasing or committing twice.
+ * Inventory on PostgreSQL. Every activity is one transaction keyed by the order id that records its
+ * answer (activities/step-answers.ts): a retried or duplicated activity returns the first answer instead
+ * of reserving, releasing or committing twice, or answering from what a later step made of the row.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
@@ -13,8 +14,8 @@ import type {
 } from '../contracts/inventory';
 import { stampedOrderEvent } from '../contracts/events';
 import type { EventStamp, OrderEvent } from '../contracts/events';
-import { inTransaction } from '../platform/database';
 import { writeToOutbox } from '../platform/outbox';
+import { answerOnce } from './step-answers';
 
 async function readShortages(client: PoolClient, orderId: string): Promise<StockShortage[]> {
   const { rows } = await client.query<{ shortages: StockShortage[] }>(
@@ -55,110 +56,114 @@ function insufficientStock(orderId: string, shortages: StockShortage[]): Applica
   });
 }
 
+/** Refusals the inventory steps record as their answer (each raised again by every repeat). */
+const inventoryRefusals = Object.values(InventoryFailureType);
+
+function releasedAlready(orderId: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: InventoryFailureType.reservationReleased,
+    message: `the reservation of order ${orderId} was already released`,
+    nonRetryable: true,
+  });
+}
+
 export function createInventoryActivities(pool: Pool) {
   /**
    * Reserves every line or none, and records the outcome with its events in the same transaction; throws a
-   * non-retryable InsufficientStock failure listing the shortages. A retry returns the recorded outcome.
+   * non-retryable InsufficientStock failure listing the shortages. A repeat answers the first outcome: the
+   * reservation as it was made (`reserved`, whatever the saga did with it since), or the same failure.
    */
-  async function reserveInventory(
+  function reserveInventory(
     request: ReserveInventoryRequest & { events?: ReservationEvents },
   ): Promise<Reservation> {
     const { orderId, events } = request;
     // Lock rows in SKU order so two orders touching the same SKUs cannot deadlock.
-    const lines = [...request.lines].sort((a, b) => a.sku.localeCompare(b.sku));
-    const client = await pool.connect();
-    try {
-      const existing = await inTransaction(client, async () => {
-        // Claiming the order id first serialises duplicates: a second attempt waits here, then sees the row.
-        const claimed = await client.query(
-          `INSERT INTO reservations (order_id, status) VALUES ($1, 'reserved') ON CONFLICT (order_id) DO NOTHING`,
-          [orderId],
-        );
-        if (claimed.rowCount === 0) return true;
-        const stock = await client.query<{ sku: string; available: number }>(
-          'SELECT sku, available FROM stock WHERE sku = ANY($1) ORDER BY sku FOR UPDATE',
-          [lines.map((l) => l.sku)],
-        );
-        const available = new Map(stock.rows.map((r) => [r.sku, r.available]));
-        const shortages: StockShortage[] = lines
-          .filter((l) => (available.get(l.sku) ?? 0) < l.quantity)
-          .map((l) => ({ sku: l.sku, requested: l.quantity, available: available.get(l.sku) ?? 0 }));
-        if (shortages.length > 0) {
-          await client.query(
-            `UPDATE reservations SET status = 'insufficient', shortages = $2, updated_at = now() WHERE order_id = $1`,
-            [orderId, JSON.stringify(shortages)],
-          );
-          if (events) {
-            await writeToOutbox(client, [
-              events.created,
-              stampedOrderEvent(events.outcome, 'inventory.insufficient', { orderId, shortages }),
-            ]);
-          }
-          return false;
+    const lines = [...request.lines]
+      .sort((a, b) => a.sku.localeCompare(b.sku))
+      .map(({ sku, quantity }) => ({ sku, quantity }));
+    return answerOnce(pool, orderId, 'reserve', inventoryRefusals, async (client) => {
+      const claimed = await client.query(
+        `INSERT INTO reservations (order_id, status) VALUES ($1, 'reserved') ON CONFLICT (order_id) DO NOTHING`,
+        [orderId],
+      );
+      if (claimed.rowCount === 0) {
+        const existing = await readReservation(client, orderId);
+        // A release came first (the order was cancelled before this step ran) and left its marker.
+        if (existing?.status === 'released' && existing.lines.length === 0) throw releasedAlready(orderId);
+        // Reserved before step answers were recorded (a saga running across the upgrade): that first
+        // outcome, read from the rows it left.
+        if (existing?.status === 'insufficient') {
+          throw insufficientStock(orderId, await readShortages(client, orderId));
         }
-        for (const line of lines) {
-          await client.query(
-            'UPDATE stock SET available = available - $2, updated_at = now() WHERE sku = $1',
-            [line.sku, line.quantity],
-          );
-          await client.query('INSERT INTO reservation_lines (order_id, sku, quantity) VALUES ($1, $2, $3)', [
-            orderId,
-            line.sku,
-            line.quantity,
-          ]);
-        }
+        return { orderId, status: 'reserved', lines: existing?.lines ?? [] };
+      }
+      const stock = await client.query<{ sku: string; available: number }>(
+        'SELECT sku, available FROM stock WHERE sku = ANY($1) ORDER BY sku FOR UPDATE',
+        [lines.map((l) => l.sku)],
+      );
+      const available = new Map(stock.rows.map((r) => [r.sku, r.available]));
+      const shortages: StockShortage[] = lines
+        .filter((l) => (available.get(l.sku) ?? 0) < l.quantity)
+        .map((l) => ({ sku: l.sku, requested: l.quantity, available: available.get(l.sku) ?? 0 }));
+      if (shortages.length > 0) {
+        await client.query(
+          `UPDATE reservations SET status = 'insufficient', shortages = $2, updated_at = now() WHERE order_id = $1`,
+          [orderId, JSON.stringify(shortages)],
+        );
         if (events) {
           await writeToOutbox(client, [
             events.created,
-            stampedOrderEvent(events.outcome, 'inventory.reserved', { orderId, lines }),
+            stampedOrderEvent(events.outcome, 'inventory.insufficient', { orderId, shortages }),
           ]);
         }
-        return false;
-      });
-      const reservation = await readReservation(client, orderId);
-      if (!reservation) throw new Error(`reservation of ${orderId} vanished after commit`);
-      if (reservation.status === 'insufficient') {
-        throw insufficientStock(orderId, await readShortages(client, orderId));
+        // Recorded as the answer, with the writes above: every repeat raises it again.
+        throw insufficientStock(orderId, shortages);
       }
-      if (existing && reservation.status === 'released') {
-        // Compensation already ran for this order (e.g. it was cancelled while this attempt was in flight).
-        throw ApplicationFailure.create({
-          type: InventoryFailureType.reservationReleased,
-          message: `the reservation of order ${orderId} was already released`,
-          nonRetryable: true,
-        });
+      for (const line of lines) {
+        await client.query('UPDATE stock SET available = available - $2, updated_at = now() WHERE sku = $1', [
+          line.sku,
+          line.quantity,
+        ]);
+        await client.query('INSERT INTO reservation_lines (order_id, sku, quantity) VALUES ($1, $2, $3)', [
+          orderId,
+          line.sku,
+          line.quantity,
+        ]);
       }
-      return reservation;
-    } finally {
-      client.release();
-    }
+      if (events) {
+        await writeToOutbox(client, [
+          events.created,
+          stampedOrderEvent(events.outcome, 'inventory.reserved', { orderId, lines }),
+        ]);
+      }
+      return { orderId, status: 'reserved', lines };
+    });
   }
 
   /**
-   * Returns reserved stock. Releasing an order that has no reservation yet leaves a 'released' marker, so
-   * a reserve attempt still in flight cannot take the stock afterwards.
+   * Returns reserved stock (inventory.released). Releasing an order that has no reservation yet leaves a
+   * 'released' marker, so a reserve attempt still in flight cannot take the stock afterwards. A repeat
+   * answers the reservation as this release left it.
    */
-  async function releaseInventory(orderId: string, releasedEvent?: EventStamp): Promise<Reservation> {
-    const client = await pool.connect();
-    try {
-      await inTransaction(client, async () => {
-        await client.query(
-          `INSERT INTO reservations (order_id, status) VALUES ($1, 'released') ON CONFLICT (order_id) DO NOTHING`,
-          [orderId],
-        );
-        const head = await client.query<{ status: ReservationStatus }>(
-          'SELECT status FROM reservations WHERE order_id = $1 FOR UPDATE',
-          [orderId],
-        );
-        const status = head.rows[0]?.status;
-        if (status === 'committed') {
-          throw ApplicationFailure.create({
-            type: InventoryFailureType.reservationCommitted,
-            message: `order ${orderId} is committed; its stock cannot be released`,
-            nonRetryable: true,
-          });
-        }
-        if (status !== 'reserved') return;
+  function releaseInventory(orderId: string, releasedEvent?: EventStamp): Promise<Reservation> {
+    return answerOnce(pool, orderId, 'release', inventoryRefusals, async (client) => {
+      await client.query(
+        `INSERT INTO reservations (order_id, status) VALUES ($1, 'released') ON CONFLICT (order_id) DO NOTHING`,
+        [orderId],
+      );
+      const head = await client.query<{ status: ReservationStatus }>(
+        'SELECT status FROM reservations WHERE order_id = $1 FOR UPDATE',
+        [orderId],
+      );
+      const status = head.rows[0]?.status;
+      if (status === 'committed') {
+        throw ApplicationFailure.create({
+          type: InventoryFailureType.reservationCommitted,
+          message: `order ${orderId} is committed; its stock cannot be released`,
+          nonRetryable: true,
+        });
+      }
+      if (status === 'reserved') {
         await client.query(
           `UPDATE stock s SET available = s.available + l.quantity, updated_at = now()
              FROM reservation_lines l WHERE l.order_id = $1 AND l.sku = s.sku`,
@@ -168,38 +173,33 @@ export function createInventoryActivities(pool: Pool) {
           `UPDATE reservations SET status = 'released', updated_at = now() WHERE order_id = $1`,
           [orderId],
         );
-        // Written only by the transaction that gives the stock back, so a retried release writes nothing.
+        // Written only by the transaction that gives the stock back.
         if (releasedEvent) {
           const { lines } = (await readReservation(client, orderId)) ?? { lines: [] };
           await writeToOutbox(client, [
             stampedOrderEvent(releasedEvent, 'inventory.released', { orderId, lines }),
           ]);
         }
-      });
+      }
       const reservation = await readReservation(client, orderId);
-      if (!reservation) throw new Error(`reservation of ${orderId} vanished after release`);
+      if (!reservation) throw new Error(`reservation of ${orderId} vanished during its release`);
       return reservation;
-    } finally {
-      client.release();
-    }
+    });
   }
 
-  /** Makes the reservation final (the stock is sold), writing its events alongside. Committing twice is a no-op. */
-  async function commitInventory(orderId: string, events: OrderEvent[] = []): Promise<Reservation> {
-    const client = await pool.connect();
-    try {
-      const committed = await inTransaction(client, async () => {
-        const updated = await client.query(
-          `UPDATE reservations SET status = 'committed', updated_at = now()
-             WHERE order_id = $1 AND status IN ('reserved', 'committed')`,
-          [orderId],
-        );
-        if (updated.rowCount === 0) return false;
-        await writeToOutbox(client, events);
-        return true;
-      });
+  /**
+   * Makes the reservation final (the stock is sold), writing its events alongside. A repeat answers the
+   * committed reservation, or the same refusal (released, missing).
+   */
+  function commitInventory(orderId: string, events: OrderEvent[] = []): Promise<Reservation> {
+    return answerOnce(pool, orderId, 'commit', inventoryRefusals, async (client) => {
+      const updated = await client.query(
+        `UPDATE reservations SET status = 'committed', updated_at = now()
+           WHERE order_id = $1 AND status IN ('reserved', 'committed')`,
+        [orderId],
+      );
       const reservation = await readReservation(client, orderId);
-      if (!committed) {
+      if (updated.rowCount === 0) {
         throw ApplicationFailure.create({
           type: reservation
             ? InventoryFailureType.reservationReleased
@@ -210,11 +210,10 @@ export function createInventoryActivities(pool: Pool) {
           nonRetryable: true,
         });
       }
-      if (!reservation) throw new Error(`reservation of ${orderId} vanished after commit`);
+      await writeToOutbox(client, events);
+      if (!reservation) throw new Error(`reservation of ${orderId} vanished during its commit`);
       return reservation;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   return { reserveInventory, releaseInventory, commitInventory };

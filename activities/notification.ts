@@ -1,23 +1,35 @@
 /**
- * Customer notification over SMTP. Idempotent per order and kind: a sent mail is recorded, and a retry
- * that finds the record returns it instead of sending again. The Message-ID is deterministic too, so a
- * mail sent just before a crash (and resent) can still be deduplicated by the receiving side.
+ * Customer notification over SMTP. Idempotent per order and kind: a sent mail is recorded with its event,
+ * and a repeat that finds the record answers it (the same Message-ID) instead of sending again.
+ *
+ * What mail promises: at least once, with a stable Message-ID. SMTP has no idempotency key, so a mail the
+ * server accepted just before the process died (or before PostgreSQL could record it) is sent again by the
+ * repeat, with the same Message-ID (`<orderId>.<kind>@…`), which mail clients and providers use to
+ * deduplicate; notification.sent is written once.
  */
 import type { Pool } from 'pg';
 import type { Transporter } from 'nodemailer';
 import { stampedOrderEvent } from '../contracts/events';
 import type { EventStamp } from '../contracts/events';
+import { crashPoints } from '../platform/crash-points';
+import type { CrashPoints } from '../platform/crash-points';
 import { inTransaction } from '../platform/database';
 import { writeToOutbox } from '../platform/outbox';
 import { renderOrderMail } from './notification-mail';
 import type { NotificationRequest } from './notification-mail';
 
+/** The answer of every attempt, first or repeat: the mail's Message-ID. */
 export interface NotificationResult {
   messageId: string;
-  alreadySent: boolean;
 }
 
-export function createNotificationActivities(pool: Pool, transport: Transporter, from: string) {
+export function createNotificationActivities(
+  pool: Pool,
+  transport: Transporter,
+  from: string,
+  /** Crash tests: `mailAccepted@<orderId>` kills the process between the SMTP accept and the record. */
+  points: CrashPoints = crashPoints([]),
+) {
   /** With `sentEvent`, notification.sent is written in the transaction that records the mail. */
   async function sendOrderNotification(
     request: NotificationRequest & { sentEvent?: EventStamp },
@@ -36,7 +48,7 @@ export function createNotificationActivities(pool: Pool, transport: Transporter,
           [orderId, request.kind],
         );
         const recorded = existing.rows[0]?.message_id;
-        if (recorded) return { messageId: recorded, alreadySent: true };
+        if (recorded) return { messageId: recorded };
 
         const mail = renderOrderMail(request);
         const messageId = `<${orderId}.${request.kind}@fusioncommerce.local>`;
@@ -51,6 +63,7 @@ export function createNotificationActivities(pool: Pool, transport: Transporter,
         if (!info.accepted || info.accepted.length === 0) {
           throw new Error(`the mail server accepted no recipient for ${request.kind} of order ${orderId}`);
         }
+        points.reach('mailAccepted', orderId);
         await client.query('INSERT INTO notifications (order_id, kind, message_id) VALUES ($1, $2, $3)', [
           orderId,
           request.kind,
@@ -66,7 +79,7 @@ export function createNotificationActivities(pool: Pool, transport: Transporter,
             }),
           ]);
         }
-        return { messageId, alreadySent: false };
+        return { messageId };
       });
     } finally {
       client.release();

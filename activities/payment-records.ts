@@ -78,6 +78,26 @@ export function stripeError(err: unknown): StripeErrorLike | undefined {
     : undefined;
 }
 
+/** The provider's answer that it has no such object (localstripe after losing its store, or a wrong id). */
+export function isMissingIntent(err: StripeErrorLike): boolean {
+  return err.statusCode === 404 || err.code === 'resource_missing';
+}
+
+/**
+ * The outcome of an authorization whose intent the provider does not know: no money is held, and no retry
+ * can change that, so the order is declined (and nothing needs voiding).
+ */
+export function missingIntentDecline(request: AuthorizePaymentRequest, intentId: string): Payment {
+  return {
+    status: 'declined',
+    paymentIntentId: intentId,
+    amountMinor: request.amountMinor,
+    currency: request.currency,
+    declineCode: 'payment_intent_missing',
+    reason: `the payment provider has no payment intent ${intentId}`,
+  };
+}
+
 /** A refusal that no retry can change: the card or the request is refused, not the provider unavailable. */
 export function isRefusal(err: StripeErrorLike): boolean {
   return err.type === 'StripeCardError' || err.type === 'StripeInvalidRequestError';

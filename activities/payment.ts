@@ -2,9 +2,11 @@
  * The payment steps: authorize the order total (manual capture) after the stock is reserved, capture it
  * at confirmation, void or refund it as compensation. Each provider call carries an idempotency key
  * derived from the order and the step, so a retried or duplicated attempt never charges twice; each
- * outcome is recorded in `payments` with its event in one transaction, and a retry that finds the record
- * answers from it. Transient provider faults (unreachable, 5xx, rate limits, a bad key) are thrown and
- * retried by the saga; a decline is an outcome, not a fault.
+ * outcome is recorded in `payments` with its event and the step's answer (activities/step-answers.ts) in
+ * one transaction, and a repeat returns that first answer: the authorization answers `authorized` even
+ * once the payment is captured. Transient provider faults (unreachable, 5xx, rate limits, a bad key) are
+ * thrown and retried by the saga; a decline is an outcome, not a fault, and so is an intent the provider
+ * no longer knows (it holds no money: nothing to wait for).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
@@ -15,12 +17,15 @@ import type { Payment, PaymentStatus } from '../contracts/payment';
 import { PaymentFailureType } from '../contracts/payment-failures';
 import { inTransaction } from '../platform/database';
 import { writeToOutbox } from '../platform/outbox';
+import { answerOnce, lockStep, readAnswer, recordAnswer, replayAnswer } from './step-answers';
 import {
   authorizationOutcome,
   declinedBy,
   fromRow,
   idempotencyKey,
+  isMissingIntent,
   isRefusal,
+  missingIntentDecline,
   paymentColumns,
   stripeError,
 } from './payment-records';
@@ -98,11 +103,14 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
   /**
    * Authorizes the order total with manual capture and records the outcome — `authorized` or `declined` —
    * with its event (payment.authorized / payment.declined). Every attempt confirms the one PaymentIntent
-   * recorded for the order, and the first recorded outcome wins.
+   * recorded for the order, and the first recorded outcome is the answer of every repeat.
    */
   async function authorizePayment(request: AuthorizePaymentRequest, stamp: EventStamp): Promise<Payment> {
+    const answered = await readAnswer<Payment>(pool, request.orderId, 'authorize');
+    if (answered) return replayAnswer(answered);
     const earlier = await recorded(request.orderId);
-    if (earlier && earlier.status !== 'authorizing') return earlier as Payment;
+    // Decided before step answers were recorded (a saga running across the upgrade): that decision.
+    if (earlier && earlier.status !== 'authorizing') return authorizationOf(earlier);
     const { orderId, amountMinor, currency } = request;
     let intentId: string;
     try {
@@ -124,17 +132,30 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
     } catch (err) {
       const failure = stripeError(err);
       if (!failure || !isRefusal(failure)) throw err;
-      // Confirmed by an attempt whose answer was lost: the intent says how that went.
-      const intent = await stripe.paymentIntents.retrieve(intentId);
-      outcome =
-        intent.status === 'requires_capture'
+      // Confirmed by an attempt whose answer was lost: the intent says how that went. An intent the
+      // provider does not know holds nothing, and no retry will make it known: a decline.
+      const intent = await retrieveIntent(intentId);
+      outcome = !intent
+        ? missingIntentDecline(request, intentId)
+        : intent.status === 'requires_capture'
           ? authorizationOutcome(intent.status, intentId, amountMinor, currency)
           : { ...declinedBy(failure, request), paymentIntentId: intentId };
     }
     return recordAuthorization(request, outcome, stamp);
   }
 
-  /** Records the authorization's outcome with its event, unless an attempt recorded one first. */
+  /** The intent as the provider has it, or undefined when the provider answers that it has none. */
+  async function retrieveIntent(intentId: string): Promise<Stripe.PaymentIntent | undefined> {
+    try {
+      return await stripe.paymentIntents.retrieve(intentId);
+    } catch (err) {
+      const failure = stripeError(err);
+      if (failure && isMissingIntent(failure)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Records the authorization's outcome with its event and answer, unless an attempt recorded one first. */
   function recordAuthorization(
     request: AuthorizePaymentRequest,
     outcome: Payment,
@@ -142,6 +163,10 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
   ): Promise<Payment> {
     const { orderId, amountMinor, currency } = request;
     return withClient(async (client) => {
+      await lockStep(client, orderId, 'authorize');
+      // A concurrent duplicate attempt recorded first: its answer (and event) stand.
+      const answered = await readAnswer<Payment>(client, orderId, 'authorize');
+      if (answered) return replayAnswer(answered);
       const { rows } = await client.query<PaymentRow>(
         `INSERT INTO payments (order_id, status, payment_intent_id, amount_minor, currency, decline_code, reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -160,8 +185,8 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
           outcome.reason ?? null,
         ],
       );
-      // A concurrent duplicate attempt recorded first: its answer (and event) stand.
-      if (!rows[0]) return (await currentPayment(client, orderId)) as Payment;
+      // Decided by an attempt from before step answers were recorded.
+      if (!rows[0]) return authorizationOf((await currentPayment(client, orderId))!);
       await writeToOutbox(client, [
         outcome.status === 'authorized'
           ? stampedOrderEvent(stamp, 'payment.authorized', {
@@ -178,20 +203,24 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
               reason: outcome.reason!,
             }),
       ]);
-      return fromRow(rows[0]) as Payment;
+      return replayAnswer(
+        await recordAnswer(client, orderId, 'authorize', { returned: fromRow(rows[0]) as Payment }),
+      );
     });
   }
 
   /**
-   * Runs a step on the order's payment while holding its row lock, so duplicate attempts of a step take
-   * turns: the second sees what the first recorded. The lock spans the provider call (at most its 20 s
-   * timeout) because a provider that ignores idempotency keys would otherwise capture or refund twice.
+   * Runs a step on the order's payment once (its answer recorded; a repeat returns it) while holding the
+   * payment row's lock, so duplicate attempts of a step take turns: the second sees what the first
+   * recorded. The lock spans the provider call (at most its 20 s timeout) because a provider that ignores
+   * idempotency keys would otherwise capture or refund twice.
    */
-  function underLock<T>(
+  function onPayment<T>(
     orderId: string,
+    step: 'capture' | 'void',
     work: (client: PoolClient, payment?: RecordedPayment) => Promise<T>,
   ) {
-    return withClient(async (client) => {
+    return answerOnce(pool, orderId, step, paymentRefusals, async (client) => {
       const { rows } = await client.query<PaymentRow>(
         `SELECT ${paymentColumns} FROM payments WHERE order_id = $1 FOR UPDATE`,
         [orderId],
@@ -225,9 +254,13 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
     });
   }
 
-  /** Captures the authorized payment (payment.captured). Already captured: answers the recorded payment. */
+  /**
+   * Captures the authorized payment (payment.captured). A repeat answers the capture, or the same refusal
+   * (an authorization the provider no longer holds: expired, voided, or an intent it does not know).
+   */
   function capturePayment(orderId: string, stamp: EventStamp): Promise<Payment> {
-    return underLock(orderId, async (client, payment) => {
+    return onPayment(orderId, 'capture', async (client, payment) => {
+      // Captured before step answers were recorded (a saga running across the upgrade).
       if (payment?.status === 'captured') return payment as Payment;
       if (payment?.status !== 'authorized' || !payment.paymentIntentId) {
         throw ApplicationFailure.create({
@@ -247,7 +280,10 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
         const failure = stripeError(err);
         if (!failure || !isRefusal(failure)) throw err;
         // Captured by an attempt whose answer was lost: the provider says so, and that is success.
-        const intent = await stripe.paymentIntents.retrieve(intentId);
+        const intent = await retrieveIntent(intentId);
+        if (!intent) {
+          throw refused(orderId, 'capture', { message: `the payment provider has no intent ${intentId}` });
+        }
         if (intent.status !== 'succeeded') throw refused(orderId, 'capture', failure);
       }
       const { amountMinor, currency } = payment;
@@ -276,15 +312,18 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
     return refund.id;
   }
 
-  /** Cancels the intent; one already canceled (by an attempt whose answer was lost) is the same outcome. */
+  /**
+   * Cancels the intent; one already canceled (by an attempt whose answer was lost) is the same outcome,
+   * and so is one the provider does not know: it holds nothing to release.
+   */
   async function cancelIntent(orderId: string, intentId: string): Promise<void> {
     try {
       await stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: idempotencyKey(orderId, 'void') });
     } catch (err) {
       const failure = stripeError(err);
       if (!failure || !isRefusal(failure)) throw err;
-      const intent = await stripe.paymentIntents.retrieve(intentId);
-      if (intent.status !== 'canceled') throw refused(orderId, 'void', failure);
+      const intent = await retrieveIntent(intentId);
+      if (intent && intent.status !== 'canceled') throw refused(orderId, 'void', failure);
     }
   }
 
@@ -293,9 +332,9 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
    * order without a payment, or with a declined one, has nothing to undo.
    */
   function voidPayment(orderId: string, stamp: EventStamp): Promise<CompensatedPayment> {
-    return underLock(orderId, async (client, payment) => {
-      // Only this compensation voids or refunds, always with the same stamp: an undone payment means an
-      // earlier attempt of it did the work and wrote the event.
+    return onPayment(orderId, 'void', async (client, payment) => {
+      // Undone before step answers were recorded (a saga running across the upgrade): that attempt did the
+      // work and wrote the event.
       if (payment?.status === 'voided' || payment?.status === 'refunded') {
         return { payment: payment as Payment, undone: true };
       }
@@ -333,6 +372,19 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
   }
 
   return { authorizePayment, capturePayment, voidPayment };
+}
+
+/** Refusals the capture and the void record as their answer (each raised again by every repeat). */
+const paymentRefusals = Object.values(PaymentFailureType);
+
+/**
+ * What the authorization answered, read from a payment row that later steps may have moved on: a
+ * captured, refunded or voided payment with an intent was authorized; a declined one was declined.
+ */
+function authorizationOf(payment: RecordedPayment): Payment {
+  if (payment.status === 'declined') return payment as Payment;
+  const { paymentIntentId, amountMinor, currency } = payment;
+  return { status: 'authorized', ...(paymentIntentId ? { paymentIntentId } : {}), amountMinor, currency };
 }
 
 export type PaymentActivities = ReturnType<typeof createPaymentActivities>;

@@ -25,21 +25,33 @@ import { rateLimit } from './rate-limit';
 import { createRateLimitStore } from './rate-limit-store';
 import type { DependencyCheck } from './readiness';
 import { requestLog } from './request-log';
+import { registerStalledOrderMetrics } from './stalled-orders/stalled-order-metrics';
+import { createStalledOrderWatchdog } from './stalled-orders/stalled-order-watchdog';
+import type { StalledOrderWatchdog } from './stalled-orders/stalled-order-watchdog';
 import { analyticsRoutes } from './routes/analytics';
 import { catalogRoutes } from './routes/catalog';
 import { dealRoutes } from './routes/deals';
 import { operationsRoutes } from './routes/operations';
 import { orderRoutes } from './routes/orders';
+import { stalledOrderRoutes } from './routes/stalled-orders';
 import { timelineRoutes } from './routes/timeline';
 import { jsonBody, requireJsonBody, securityHeaders } from './security';
 
 export interface ApiDependencies {
-  config: Pick<AppConfig, 'env' | 'api' | 'temporal' | 'saga' | 'analytics' | 'mail'>;
+  config: Pick<
+    AppConfig,
+    'env' | 'api' | 'temporal' | 'saga' | 'analytics' | 'mail' | 'outbox' | 'crashPoints'
+  >;
   logger: Logger;
   readiness: Record<string, DependencyCheck>;
   pool: Pool;
   temporal: Client;
   publishProductCreated: PublishProductCreated;
+  /**
+   * The process's stalled-order watchdog, whose checks the composition root runs (api/server.ts). Absent,
+   * the app makes one that checks only when asked: the route still answers, the gauge stays at 0.
+   */
+  stalledOrders?: StalledOrderWatchdog;
 }
 
 export function createApp(deps: ApiDependencies): Express {
@@ -51,6 +63,10 @@ export function createApp(deps: ApiDependencies): Express {
   app.set('case sensitive routing', true);
 
   const metrics = createHttpMetrics();
+  const stalledOrders =
+    deps.stalledOrders ??
+    createStalledOrderWatchdog({ client: deps.temporal, pool: deps.pool, config, logger });
+  registerStalledOrderMetrics(metrics.registry, stalledOrders);
   const options = { checkResponses: config.env !== 'production' };
   const perMinute = config.api.rateLimitPerMinute;
   const rateLimiter = rateLimit(createRateLimitStore({ perMinute, pool: deps.pool }), perMinute, logger);
@@ -78,6 +94,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(
     timelineRoutes({ readTimeline: createOrderTimelineReader(deps.temporal, deps.pool, config) }, options),
   );
+  app.use(stalledOrderRoutes({ findStalledOrders: stalledOrders.find, temporal: config.temporal }, options));
   app.use(dealRoutes({ pool: deps.pool, deals: createDealGateway(deps.temporal, config) }, options));
   app.use(
     catalogRoutes(

@@ -7,6 +7,8 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  isGrpcDeadlineError,
 } from '@temporalio/client';
 import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import type { Pool } from 'pg';
@@ -31,6 +33,7 @@ import { createOrderLogReader } from './order-log-reader';
 import { listOrders } from './order-listing';
 import { pageTokenKey } from './page-token';
 import { isClosedWorkflowError } from '../platform/closed-workflow';
+import { crashPoints } from '../platform/crash-points';
 import { OrderClosedError, OrderNotFoundError, OrderUpdateRefusedError } from './errors';
 import { asOutage } from './outage';
 import { createSagaStartOutbox } from './saga-start-outbox';
@@ -42,6 +45,12 @@ export interface OrderFacts {
   /** Name of the API key that submitted the order (memo), absent for orders started elsewhere. */
   submittedBy: string | undefined;
   running: boolean;
+}
+
+/** A cancellation's or review decision's answer: done (`applied`), or accepted and still being applied. */
+export interface UpdateAnswer {
+  state: OrderState;
+  applied: boolean;
 }
 
 export interface StartOutcome {
@@ -57,9 +66,10 @@ export type OrderViewSource = 'saga' | 'event-log';
 export function createOrderGateway(
   client: Client,
   pool: Pool,
-  config: Pick<AppConfig, 'temporal' | 'saga' | 'api'>,
+  config: Pick<AppConfig, 'temporal' | 'saga' | 'api' | 'crashPoints'>,
   logger: Logger,
 ) {
+  const points = crashPoints(config.crashPoints);
   const startOutbox = createSagaStartOutbox(pool);
   const timeoutMs = config.api.temporalTimeoutMs;
   const readOrderLog = createOrderLogReader(client, pool, config.temporal.namespace);
@@ -103,6 +113,8 @@ export function createOrderGateway(
 
   /** Starts an accepted order's saga (unless it exists) and takes it out of the start outbox. */
   async function startQueued(queued: Pick<QueuedStart, 'order' | 'submittedBy'>): Promise<void> {
+    // Crash tests: the instant between the order's start row (the 202 is on its way) and its start.
+    points.reach('sagaStart', queued.order.orderId);
     await ensureStarted(queued.order, queued.submittedBy);
     await startOutbox.remove(queued.order.orderId);
   }
@@ -220,32 +232,44 @@ export function createOrderGateway(
     return err;
   }
 
-  async function cancel(
+  /**
+   * Runs an update in two stages, each within the deadline: accepted (the validator agreed), then done.
+   * An update accepted but not done in time (a worker killed while applying it, a slow compensation) is
+   * applied, or will be: it answers `{ applied: false }` with the order's state as known now, for a 202,
+   * never a 503 the client would read as "not applied".
+   */
+  async function applyUpdate<Args extends unknown[]>(
     orderId: string,
-    request: CancellationRequest,
-    updateId?: string,
-  ): Promise<OrderState> {
+    update: typeof cancelUpdate | typeof decideReviewUpdate,
+    args: Args,
+    updateId: string | undefined,
+  ): Promise<UpdateAnswer> {
+    const deadline = Date.now() + timeoutMs;
+    let accepted;
     try {
-      return await withDeadline(() =>
-        handleOf(orderId).executeUpdate(cancelUpdate, { args: [request], ...(updateId ? { updateId } : {}) }),
-      );
-    } catch (err) {
-      throw await updateError(orderId, err);
-    }
-  }
-
-  async function review(orderId: string, decision: ReviewDecision, updateId?: string): Promise<OrderState> {
-    try {
-      return await withDeadline(() =>
-        handleOf(orderId).executeUpdate(decideReviewUpdate, {
-          args: [decision],
+      accepted = await client.withDeadline(deadline, () =>
+        handleOf(orderId).startUpdate(update as typeof cancelUpdate, {
+          args: args as unknown as [CancellationRequest],
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
           ...(updateId ? { updateId } : {}),
         }),
       );
     } catch (err) {
       throw await updateError(orderId, err);
     }
+    try {
+      return { state: await client.withDeadline(deadline, () => accepted.result()), applied: true };
+    } catch (err) {
+      if (!isGrpcDeadlineError(err) && !asOutage(err)) throw await updateError(orderId, err);
+      return { state: (await read(orderId)).state, applied: false };
+    }
   }
+
+  const cancel = (orderId: string, request: CancellationRequest, updateId?: string) =>
+    applyUpdate(orderId, cancelUpdate, [request], updateId);
+
+  const review = (orderId: string, decision: ReviewDecision, updateId?: string) =>
+    applyUpdate(orderId, decideReviewUpdate, [decision], updateId);
 
   /**
    * Runs a call about an order; when the order is not found but waits in the start outbox (accepted a

@@ -9,6 +9,11 @@ import { ValidationError } from './errors';
 import { openPageToken, sealPageToken } from './page-token';
 
 const ORDER_PREFIX = 'order-';
+
+/** The order id in an order saga's workflow id (`order-<orderId>`, see workflows/messages.ts). */
+export function orderIdOfWorkflow(workflowId: string): string {
+  return workflowId.startsWith(ORDER_PREFIX) ? workflowId.slice(ORDER_PREFIX.length) : workflowId;
+}
 const GRPC_INVALID_ARGUMENT = 3;
 
 function decodeAttribute(payload: Payload | null | undefined): unknown {
@@ -59,7 +64,7 @@ export async function listOrders(
   const orders = response.executions.map((execution) => {
     const fields = execution.searchAttributes?.indexedFields ?? {};
     const workflowId = execution.execution?.workflowId ?? '';
-    const orderId = workflowId.startsWith(ORDER_PREFIX) ? workflowId.slice(ORDER_PREFIX.length) : workflowId;
+    const orderId = orderIdOfWorkflow(workflowId);
     const status = OrderStatus.safeParse(decodeAttribute(fields[OrderStatusKey.name]));
     const customerId = decodeAttribute(fields[CustomerIdKey.name]);
     const total = decodeAttribute(fields[OrderTotalKey.name]);

@@ -33,19 +33,25 @@ export function createOrderLogReader(client: Client, pool: Pool, namespace: stri
   }
 
   async function events(orderId: string) {
+    // The saga's numbered events only: alerts about the order (order.stalled) share its key, not its stream.
     const { rows } = await pool.query<{ event: unknown }>(
-      `SELECT event FROM outbox_events WHERE message_key = $1 ORDER BY (event->>'sequence')::int`,
+      `SELECT event FROM outbox_events
+        WHERE message_key = $1 AND event->>'sequence' IS NOT NULL ORDER BY (event->>'sequence')::int`,
       [orderId],
     );
     return rows.map((row) => OrderEvent.parse(row.event) as OrderEvent);
   }
 
   async function fraud(orderId: string) {
-    const { rows } = await pool.query<{ assessment: unknown }>(
-      'SELECT assessment FROM fraud_assessments WHERE order_id = $1',
+    const { rows } = await pool.query<{ assessment: object; assessed_at: Date }>(
+      'SELECT assessment, assessed_at FROM fraud_assessments WHERE order_id = $1',
       [orderId],
     );
-    return rows[0] ? FraudAssessment.parse(rows[0].assessment) : undefined;
+    // As the fraud step answers it: the recorded assessment with its time.
+    const row = rows[0];
+    return row
+      ? FraudAssessment.parse({ ...row.assessment, assessedAt: row.assessed_at.toISOString() })
+      : undefined;
   }
 
   return async function readOrderLog(orderId: string): Promise<OrderState> {

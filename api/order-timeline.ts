@@ -11,6 +11,7 @@ import type { AppConfig } from '../platform/config';
 import { orderWorkflowId } from '../workflows/messages';
 import { OrderNotFoundError } from './errors';
 import { sagaHistoryPage } from './saga-history';
+import { temporalUiRunUrl } from './temporal-ui';
 import { workflowEntries } from './timeline-history';
 import { commandEntries, eventEntries } from './timeline-records';
 
@@ -22,7 +23,7 @@ export function createOrderTimelineReader(
   pool: Pool,
   config: Pick<AppConfig, 'temporal' | 'mail' | 'api'>,
 ) {
-  const { namespace, uiUrl } = config.temporal;
+  const { namespace } = config.temporal;
 
   /** Every event of the latest run of the order's saga; OrderNotFoundError when there is none. */
   async function history(orderId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {
@@ -50,15 +51,11 @@ export function createOrderTimelineReader(
 
   function links(orderId: string, workflowId: string, runId: string): OrderTimeline['links'] {
     const order = `/v1/orders/${orderId}`;
-    const base = uiUrl?.replace(/\/+$/, '');
+    const temporalUi = temporalUiRunUrl(config.temporal, workflowId, runId);
     return {
       self: `${order}/timeline`,
       order,
-      ...(base
-        ? {
-            temporalUi: `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`,
-          }
-        : {}),
+      ...(temporalUi ? { temporalUi } : {}),
       ...(config.mail.inboxUrl ? { mailInbox: config.mail.inboxUrl } : {}),
     };
   }

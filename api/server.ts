@@ -13,6 +13,8 @@ import { createOrderGateway } from './order-gateway';
 import { readinessChecks } from './readiness';
 import { createSagaStartOutbox } from './saga-start-outbox';
 import { createSagaStartSweeper } from './saga-start-sweeper';
+import { createStalledOrderWatchdog } from './stalled-orders/stalled-order-watchdog';
+import type { StalledOrderWatchdog } from './stalled-orders/stalled-order-watchdog';
 
 /** Thrown at start-up when a production API would accept the well-known development keys. */
 export class InsecureApiKeysError extends Error {
@@ -30,6 +32,7 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
   let server: Server | undefined;
   let closeTemporal: (() => Promise<void>) | undefined;
   let sweeper: ReturnType<typeof createSagaStartSweeper> | undefined;
+  let watchdog: StalledOrderWatchdog | undefined;
 
   return {
     async start() {
@@ -42,6 +45,7 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
       await kafkaAdmin.connect();
       await ensureTopics(kafka, config, [topics.catalogEvents]);
       await producer.connect();
+      watchdog = createStalledOrderWatchdog({ client: temporal, pool, config, logger });
       const app = createApp({
         config,
         logger,
@@ -49,6 +53,7 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
         pool,
         temporal,
         publishProductCreated: createCatalogPublisher(producer),
+        stalledOrders: watchdog,
       });
       await new Promise<void>((resolve, reject) => {
         server = app.listen(config.http.port, config.http.host, (err) => (err ? reject(err) : resolve()));
@@ -66,10 +71,12 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
         logger,
       );
       sweeper.start();
+      watchdog.start();
     },
     async stop() {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await sweeper?.stop();
+      await watchdog?.stop();
       await producer.disconnect();
       await kafkaAdmin.disconnect();
       await closeTemporal?.();

@@ -72,6 +72,8 @@ export function serviceEnv(id: BenchIdentity, base: NodeJS.ProcessEnv): NodeJS.P
     API_RATE_LIMIT_PER_MINUTE: String(UNLIMITED_PER_MINUTE),
     // Read by bridges that expose outbox metrics; ignored by those that do not.
     BRIDGE_METRICS_PORT: String(id.metricsPort),
+    // The order worker's metrics are not read by the benchmark: any free port, never npm start's.
+    ORDER_WORKER_METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
   };

@@ -27,5 +27,7 @@ export const FraudAssessment = z.object({
   score: z.number().int(),
   reasons: z.array(FraudReason),
   thresholds: z.object({ review: z.number().int(), reject: z.number().int() }),
+  /** When the assessment was recorded; a review deadline is counted from it. */
+  assessedAt: z.iso.datetime().optional(),
 });
 export type FraudAssessment = z.infer<typeof FraudAssessment>;

@@ -36,6 +36,7 @@ import {
   LeaveDealBody,
   OpenDealBody,
 } from './http-groups';
+import { StalledOrders } from './http-operations';
 import type { ProblemCode } from './http-problem';
 import { OrderTimeline } from './http-timeline';
 import { OrderInput } from './order';
@@ -156,14 +157,16 @@ export const apiRoutes = {
     path: '/v1/orders/{orderId}/cancel',
     summary: 'Cancel an order',
     description:
-      'Storefront keys may cancel the orders they submitted; operator keys any order. Answers once the ' +
-      'compensation has run. An optional Idempotency-Key makes a retried cancellation apply once.',
+      'Storefront keys may cancel the orders they submitted; operator keys any order. Answers 200 once the ' +
+      'compensation has run, or 202 when the cancellation was accepted but is still being applied (the ' +
+      "order's state as known now; read the order for its end). An optional Idempotency-Key makes a " +
+      'retried cancellation apply once.',
     tag: 'orders',
     roles: anyone,
     params: OrderIdParams,
     headers: OrderUpdateHeaders,
     body: CancelOrderBody,
-    responses: { 200: OrderDetails },
+    responses: { 200: OrderDetails, 202: OrderDetails },
     problems: [
       'validation_failed',
       'malformed_json',
@@ -180,12 +183,15 @@ export const apiRoutes = {
     method: 'post',
     path: '/v1/orders/{orderId}/review',
     summary: 'Approve or reject an order held for fraud review',
+    description:
+      'Answers 200 once the decision took effect (confirmed or rejected), or 202 when it was accepted but is ' +
+      'still being applied (read the order for its end).',
     tag: 'orders',
     roles: operators,
     params: OrderIdParams,
     headers: OrderUpdateHeaders,
     body: ReviewOrderBody,
-    responses: { 200: OrderDetails },
+    responses: { 200: OrderDetails, 202: OrderDetails },
     problems: [
       'validation_failed',
       'malformed_json',
@@ -334,6 +340,20 @@ export const apiRoutes = {
     problems: dealUpdateProblems,
   },
   ...analyticsRoutes,
+  stalledOrders: {
+    method: 'get',
+    path: '/v1/operations/stalled-orders',
+    summary: 'Orders not settled within ORDER_STALLED_AFTER_MINUTES, orders waiting for a review aside',
+    description:
+      'Read from Temporal visibility when asked: running sagas started longer ago than the bound that have not ' +
+      'settled, and held orders whose review was decided longer ago than the bound and that have not settled ' +
+      'since. Each is also raised once as `order.stalled` on `fusioncommerce.order-alerts.v1` and counted in ' +
+      '`fc_orders_stalled` on /metrics by the watchdog every API process runs.',
+    tag: 'operations',
+    roles: operators,
+    responses: { 200: StalledOrders },
+    problems: ['unauthenticated', 'forbidden'],
+  },
   health: {
     method: 'get',
     path: '/healthz',

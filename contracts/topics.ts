@@ -11,6 +11,12 @@ export const topics = {
   fraudReviews: 'fusioncommerce.fraud-reviews.v1',
   /** inventory.insufficient only, key = order id. */
   stockAlerts: 'fusioncommerce.stock-alerts.v1',
+  /**
+   * Alerts about orders that are not the saga's own transitions (order.stalled from the stalled-order
+   * watchdog): CloudEvents without a sequence, key = order id. Apart from `orderEvents`, whose readers
+   * check that each order's sequence runs 1, 2, 3 … without gaps.
+   */
+  orderAlerts: 'fusioncommerce.order-alerts.v1',
   /** Group-deal events (group.opened … group.failed), CloudEvents, key = deal id. */
   groupEvents: 'fusioncommerce.group-events.v1',
   /** Inbound commands for running sagas (review decisions, cancellations), key = order id. */
@@ -36,9 +42,16 @@ export const narrowTopicsByEventType: Readonly<Record<string, readonly TopicName
   'inventory.insufficient': [topics.stockAlerts],
 };
 
+/** Event types the outbox carries beside the order stream, each to a topic of its own only. */
+const ownTopicByEventType: Readonly<Record<string, TopicName>> = {
+  'order.stalled': topics.orderAlerts,
+};
+
 /** Every topic an order event of this type is written to, the full stream first. */
 export function topicsForOrderEvent(type: string): TopicName[] {
   // The outbox carries group-deal events too: they go to their own topic of the family.
   if (type.startsWith('group.')) return [topics.groupEvents];
+  const own = ownTopicByEventType[type];
+  if (own) return [own];
   return [topics.orderEvents, ...(narrowTopicsByEventType[type] ?? [])];
 }

@@ -72,6 +72,15 @@ export const envSchema = z.object({
     .describe(
       "Open orders an order worker keeps in memory between their workflow tasks (older ones are replayed from history when needed). Set explicitly because Temporal's default is derived from the V8 heap limit: 10 under the services' 192 MB cap, which would also cap the tasks run at once at 10.",
     ),
+  ORDER_WORKER_METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(9465)
+    .describe(
+      "Port of the order worker's Prometheus metrics (step retries and their attempt counts, divergent writes refused); 0 picks a free port.",
+    ),
   WORKFLOW_BUNDLE: z
     .string()
     .min(1)
@@ -207,6 +216,11 @@ export const envSchema = z.object({
   ORDER_REVIEW_TIMEOUT_MINUTES: positiveInt()
     .default(1440)
     .describe('How long a held order waits for a review decision before it is rejected.'),
+  ORDER_STALLED_AFTER_MINUTES: positiveInt()
+    .default(5)
+    .describe(
+      'How long an order may go unsettled (from its start, or from its review decision when it was held) before the stalled-order watchdog lists it, counts it on /metrics and raises order.stalled. Orders waiting for a review are left aside.',
+    ),
   NOTIFICATION_MAX_ATTEMPTS: positiveInt()
     .default(8)
     .describe('Delivery attempts of a customer mail before giving up.'),
@@ -239,6 +253,22 @@ export const envSchema = z.object({
     .default(9464)
     .describe("Port of the bridge worker's Prometheus metrics (relay lag); 0 picks a free port."),
 
+  CRASH_POINTS: csv()
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^[a-zA-Z][\w.:-]*@(\*|[\w.:-]+)$/,
+            'expected point@key (e.g. commitInventory@<orderId>, or point@* for any key)',
+          ),
+      ),
+    )
+    .default([])
+    .describe(
+      'Crash tests only, refused in production: comma-separated point@key pairs at which the process kills itself (SIGKILL) the moment it reaches them, e.g. an activity name and an order id (right after the step committed).',
+    ),
+
   SHUTDOWN_GRACE_MS: positiveInt()
     .default(10000)
     .describe('How long a process waits for in-flight work on SIGTERM.'),
@@ -266,6 +296,7 @@ function toAppConfig(env: Env) {
       bridgeTaskQueue: env.BRIDGE_TASK_QUEUE,
       workflowBundle: env.WORKFLOW_BUNDLE,
       cachedWorkflows: env.ORDER_WORKER_CACHED_WORKFLOWS,
+      orderWorkerMetricsPort: env.ORDER_WORKER_METRICS_PORT,
     },
     kafka: {
       brokers: env.KAFKA_BROKERS,
@@ -311,6 +342,7 @@ function toAppConfig(env: Env) {
     },
     saga: {
       reviewTimeoutMs: env.ORDER_REVIEW_TIMEOUT_MINUTES * 60_000,
+      stalledAfterMs: env.ORDER_STALLED_AFTER_MINUTES * 60_000,
       notificationMaxAttempts: env.NOTIFICATION_MAX_ATTEMPTS,
       stepActivities: env.SAGA_STEP_ACTIVITIES,
     },
@@ -321,6 +353,7 @@ function toAppConfig(env: Env) {
       metricsPort: env.BRIDGE_METRICS_PORT,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    crashPoints: env.CRASH_POINTS,
   };
 }
 
@@ -353,6 +386,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     );
   }
   const env = result.data;
+  if (env.NODE_ENV === 'production' && env.CRASH_POINTS.length > 0) {
+    throw new ConfigError(['CRASH_POINTS: crash points are for crash tests and refused in production']);
+  }
   if (env.KAFKA_SASL_MECHANISM && !(env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD)) {
     throw new ConfigError(['KAFKA_SASL_MECHANISM: needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD']);
   }

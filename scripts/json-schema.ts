@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DeadLetter, OrderCommand } from '../contracts/commands';
 import { ProductCreated, envelopeFor, orderEventTypes } from '../contracts/events';
 import { groupEnvelopeFor, groupEventTypes } from '../contracts/group-events';
+import { OrderStalled } from '../contracts/order-alerts';
 
 export const schemaDir = path.resolve(__dirname, '../contracts/json-schema');
 
@@ -28,6 +29,11 @@ export function renderJsonSchemas(): Map<string, string> {
   for (const type of groupEventTypes)
     add(`${type}.schema.json`, `${type} (CloudEvents 1.0 + sequence per deal)`, groupEnvelopeFor(type));
   add('product.created.schema.json', 'product.created (CloudEvents 1.0)', ProductCreated);
+  add(
+    'order.stalled.schema.json',
+    'order.stalled (CloudEvents 1.0, no sequence: an alert beside the order stream)',
+    OrderStalled,
+  );
   add('order-command.schema.json', 'Inbound order command (review decision or cancellation)', OrderCommand);
   add(
     'order-command-dead-letter.schema.json',

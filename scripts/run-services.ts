@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit } from '../platform/config';
 import { backgroundServers, followBackgroundServer } from './background-servers';
+import { restartDelayMs } from './restart-backoff';
 import { builtService } from './service-commands';
 
 const root = path.resolve(__dirname, '..');
@@ -21,14 +22,10 @@ const services = [
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
-// A crashed service is restarted, waiting longer after each crash that follows quickly on the last one
-// (1 s, 2 s, 4 s … up to 30 s); a service that ran for a minute starts again from 1 s. The other services
-// keep running meanwhile: a worker crash must not become an API outage.
-const RESTART_MIN_MS = 1_000;
-const RESTART_MAX_MS = 30_000;
-const HEALTHY_AFTER_MS = 60_000;
-
-function run(service: (typeof services)[number], delayMs = RESTART_MIN_MS): void {
+// A crashed service is restarted after a wait from scripts/restart-backoff.ts: doubling while it crashes
+// soon after each start, back to the shortest after a healthy run. The other services keep running
+// meanwhile: a worker crash must not become an API outage.
+function run(service: (typeof services)[number], lastDelayMs?: number): void {
   const startedAt = Date.now();
   const built = builtService(service.entry, process.env);
   const child = spawn(process.execPath, built.nodeArgs, { cwd: root, stdio: 'inherit', env: built.env });
@@ -44,12 +41,12 @@ function run(service: (typeof services)[number], delayMs = RESTART_MIN_MS): void
       }
       return;
     }
-    const wait = Date.now() - startedAt > HEALTHY_AFTER_MS ? RESTART_MIN_MS : delayMs;
+    const wait = restartDelayMs(lastDelayMs, Date.now() - startedAt);
     console.error(
       `[start] ${service.name} exited (${signal ?? `code ${code}`}); restarting it in ${wait / 1000} s (the other services keep running)`,
     );
     setTimeout(() => {
-      if (!stopping) run(service, Math.min(RESTART_MAX_MS, wait * 2));
+      if (!stopping) run(service, wait);
     }, wait);
   });
 }

@@ -2,19 +2,15 @@
  * The bridge worker's Prometheus endpoint: relay lag (rows pending, age of the oldest), events published,
  * and whether this process is the relay leader, plus the process's default metrics.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
+import { createMetricsServer } from '../platform/metrics-server';
+import type { MetricsServer } from '../platform/metrics-server';
 import type { OutboxRelay } from './outbox-relay';
 import { outboxLag } from './outbox-relay';
 
-export interface BridgeMetrics extends Service {
-  /** The port it listens on (useful when configured as 0). */
-  port(): number;
-}
+export type BridgeMetrics = MetricsServer;
 
 export function createBridgeMetrics(
   pool: Pool,
@@ -58,39 +54,8 @@ export function createBridgeMetrics(
     registers: [registry],
   });
   let reported = 0;
-  const server = http.createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
+  return createMetricsServer(registry, { port, host }, logger, 'bridge', () => {
     published.inc(relay.published() - reported);
     reported = relay.published();
-    registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      (err: unknown) => {
-        logger.warn({ err }, 'metrics could not be read');
-        res.writeHead(503).end();
-      },
-    );
   });
-
-  return {
-    async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      logger.info(
-        { url: `http://${host}:${(server.address() as AddressInfo).port}/metrics` },
-        'bridge metrics',
-      );
-    },
-    async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-    port: () => (server.address() as AddressInfo | null)?.port ?? port,
-  };
 }

@@ -15,6 +15,11 @@ import type { AppConfig } from '../platform/config';
 import { createPool, migrate } from '../platform/database';
 import { createPaymentClient } from '../platform/payments';
 import type { Service } from '../platform/lifecycle';
+import { crashPoints } from '../platform/crash-points';
+import { createMetricsServer } from '../platform/metrics-server';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { divergenceRegistry } from '../platform/divergence';
+import { crashPointInterceptor, stepAttemptMetrics } from './step-interceptors';
 import { buildWorkflowBundle, prebuiltBundle } from './workflow-bundle';
 import type { BuiltBundle } from './workflow-bundle';
 import type { Logger } from '../platform/logger';
@@ -37,6 +42,21 @@ export function createOrderWorker(
   let running: Promise<void> | undefined;
   let closeConnection: (() => Promise<void>) | undefined;
   let bundle: BuiltBundle | undefined;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createMetricsServer(
+    // With the refused divergent writes, which platform/divergence.ts counts for the whole process.
+    Registry.merge([registry, divergenceRegistry]),
+    { port: config.temporal.orderWorkerMetricsPort, host: config.http.host },
+    logger,
+    'order worker',
+  );
+  const points = crashPoints(config.crashPoints);
+  if (points.armed) logger.warn({ crashPoints: config.crashPoints }, 'crash points armed (crash tests only)');
+  const stepInterceptors = [
+    stepAttemptMetrics(registry),
+    ...(points.armed ? [crashPointInterceptor(points)] : []),
+  ];
 
   return {
     async start() {
@@ -58,14 +78,16 @@ export function createOrderWorker(
         activities: {
           ...createInventoryActivities(pool),
           ...createFraudActivities(pool, config.fraud),
-          ...createNotificationActivities(pool, transport, config.mail.from),
+          ...createNotificationActivities(pool, transport, config.mail.from, points),
           ...createOutboxActivities(pool),
           ...createOrderIntakeActivities(),
           ...createPaymentActivities(pool, createPaymentClient(config)),
         },
+        interceptors: { activity: stepInterceptors },
         maxCachedWorkflows: config.temporal.cachedWorkflows,
         shutdownGraceTime: config.shutdownGraceMs,
       });
+      await metrics.start();
       running = worker.run();
       running.catch((err: unknown) => logger.error({ err }, 'order worker stopped with an error'));
       logger.info({ taskQueue: config.temporal.orderTaskQueue }, 'order worker running');
@@ -74,6 +96,7 @@ export function createOrderWorker(
       worker?.shutdown();
       await running?.catch(() => undefined);
       await closeConnection?.();
+      await metrics.stop();
       transport.close();
       await pool.end();
       await bundle?.remove();

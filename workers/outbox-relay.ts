@@ -17,6 +17,7 @@ import { topicsForOrderEvent } from '../contracts/topics';
 import type { CloudEventEnvelope } from '../platform/cloud-event-message';
 import { cloudEventMessage } from '../platform/cloud-event-message';
 import type { AppConfig } from '../platform/config';
+import { crashPoints } from '../platform/crash-points';
 import { createIdempotentProducer } from '../platform/kafka';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
@@ -36,7 +37,7 @@ export interface OutboxRelay extends Service {
 }
 
 export interface OutboxRelayDeps {
-  config: Pick<AppConfig, 'database' | 'outbox'>;
+  config: Pick<AppConfig, 'database' | 'outbox' | 'crashPoints'>;
   /** The relay makes its own idempotent producer from this client, and a new one when the broker lost its session. */
   kafka: Kafka;
   logger: Logger;
@@ -71,6 +72,7 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
   let loop: Promise<void> | undefined;
   let producer: Producer | undefined;
   const partitions = createPartitionAssigner(kafka);
+  const points = crashPoints(config.crashPoints);
 
   /** The current producer, connected; a new one after the last was dropped. Throws a KafkaJS error while Kafka is down. */
   async function connectedProducer(): Promise<Producer> {
@@ -129,6 +131,8 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
+    // Crash tests: the instant after Kafka acknowledged and before the rows are marked (a resend follows).
+    if (points.armed) for (const row of rows) points.reach('relayAcked', row.event.subject);
     const placements = placementsOf(primaries, answer);
     // At least once: a row sent again (a relay that died before this update) keeps its latest placement;
     // the earlier copy stays on the log with the same event id.

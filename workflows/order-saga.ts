@@ -23,6 +23,7 @@ import { NotificationKind } from '../contracts/notification';
 import { checkCancellationRequest, checkReviewDecision } from '../contracts/order-message-checks';
 import type { OrderSagaInput, OrderSagaResult, ReviewDecision } from '../contracts/order-messages';
 import { cancellableStatuses, isSettled } from '../contracts/order-lifecycle';
+import type { OrderStatus } from '../contracts/order-lifecycle';
 import { INVALID_ORDER } from '../contracts/saga-failures';
 import { Compensations } from './compensations';
 import { EventSequence } from './event-sequence';
@@ -43,6 +44,8 @@ export const OUTBOX_SAGA_PATCH = 'outbox-saga';
  * servers answer); histories without it ran them as regular activities and replay that way.
  */
 export const SINGLE_TASK_SAGA_PATCH = 'single-task-saga';
+/** Marks sagas whose review deadline is counted from the recorded fraud assessment, not the task's time. */
+export const REVIEW_DEADLINE_PATCH = 'review-deadline-from-assessment';
 
 /** A failure a step raised: regular activities wrap it in an ActivityFailure, local ones may not. */
 function stepFailure(err: unknown): unknown {
@@ -60,6 +63,9 @@ function describe(err: unknown): string {
   const failure = stepFailure(err);
   return failure instanceof Error ? failure.message : String(failure);
 }
+
+/** Statuses a saga passes before it can be held for review. */
+const beforeReview: readonly OrderStatus[] = ['received', 'reserving', 'assessing_fraud'];
 
 export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult> {
   // Sagas started before the outbox replay the path they recorded; every new saga takes this one.
@@ -101,6 +107,18 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
 
   let reviewDecision: ReviewDecision | undefined;
 
+  /** Why a review decision cannot be taken now (undefined: it can). */
+  const reviewRefusal = (): string | undefined => {
+    const { cancellation } = saga.state;
+    if (cancellation) {
+      return `order ${orderId} is being cancelled (${cancellation.reason}, by ${cancellation.requestedBy}) and can no longer be reviewed`;
+    }
+    if (reviewDecision) return `order ${orderId} already has a review decision (${reviewDecision.decision})`;
+    if (saga.status !== 'awaiting_review')
+      return `order ${orderId} is ${saga.status}, not awaiting a review decision`;
+    return undefined;
+  };
+
   setHandler(statusQuery, () => saga.state);
   // Read-only (no validator, no state change): resolves once the saga has left the reservation step, so
   // the returned state carries the reservation or the shortages (or says the order ended before reserving).
@@ -135,6 +153,11 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   setHandler(
     decideReviewUpdate,
     async (decision) => {
+      // A decision can reach a workflow task retried after a crash before the saga has re-reached the hold
+      // that the first run already published (its order.review_required is out): it waits for the hold.
+      await condition(() => !beforeReview.includes(saga.status));
+      const refusal = reviewRefusal();
+      if (refusal) throw ApplicationFailure.create({ message: refusal, nonRetryable: true });
       reviewDecision = decision;
       await condition(() => isSettled(saga.status));
       return saga.state;
@@ -142,18 +165,8 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     {
       validator: (decision) => {
         checkReviewDecision(decision);
-        const { cancellation } = saga.state;
-        if (cancellation) {
-          throw new Error(
-            `order ${orderId} is being cancelled (${cancellation.reason}, by ${cancellation.requestedBy}) and can no longer be reviewed`,
-          );
-        }
-        if (reviewDecision) {
-          throw new Error(`order ${orderId} already has a review decision (${reviewDecision.decision})`);
-        }
-        if (saga.status !== 'awaiting_review') {
-          throw new Error(`order ${orderId} is ${saga.status}, not awaiting a review decision`);
-        }
+        const refusal = beforeReview.includes(saga.status) ? undefined : reviewRefusal();
+        if (refusal) throw new Error(refusal);
       },
     },
   );
@@ -266,7 +279,12 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     }
 
     if (fraud.decision === 'review') {
-      const deadline = new Date(Date.now() + reviewTimeoutMs).toISOString();
+      // Counted from the recorded assessment, so a workflow task retried after a crash publishes the same
+      // deadline and waits for it, instead of starting the hold again a few seconds later.
+      const stableDeadline = fraud.assessedAt !== undefined && patched(REVIEW_DEADLINE_PATCH);
+      const deadlineMs = (stableDeadline ? Date.parse(fraud.assessedAt!) : Date.now()) + reviewTimeoutMs;
+      const holdMs = stableDeadline ? Math.max(1, deadlineMs - Date.now()) : reviewTimeoutMs;
+      const deadline = new Date(deadlineMs).toISOString();
       saga.transition('awaiting_review', `decision due by ${deadline}`);
       await record(
         'record order.review_required',
@@ -280,7 +298,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       );
       // The one wait an operator looks for: held orders are found by status in the Temporal UI.
       saga.publishSearchAttributes();
-      const decided = await condition(() => reviewDecision !== undefined, reviewTimeoutMs);
+      const decided = await condition(() => reviewDecision !== undefined, holdMs);
       const decision: ReviewDecision =
         decided && reviewDecision
           ? reviewDecision

@@ -178,7 +178,7 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
     apiRoutes.cancelOrder,
     async ({ principal, params, headers, body, res }) => {
       const request = { reason: body.reason, requestedBy: body.requestedBy ?? principal.name };
-      const state = await recordedOrderRequest(
+      const { state, applied } = await recordedOrderRequest(
         deps.commands,
         {
           kind: 'cancel',
@@ -194,7 +194,10 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
           return deps.orders.cancel(params.orderId, request, headers['idempotency-key']);
         },
       );
-      return { status: 200 as const, body: details(state) };
+      // Accepted but still being applied (the saga's worker is slow or was just restarted): 202, never 503.
+      return applied
+        ? { status: 200 as const, body: details(state) }
+        : { status: 202 as const, body: details(state) };
     },
     options,
   );
@@ -203,7 +206,7 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
     router,
     apiRoutes.reviewOrder,
     async ({ principal, params, headers, body, res }) => {
-      const state = await recordedOrderRequest(
+      const { state, applied } = await recordedOrderRequest(
         deps.commands,
         {
           kind: 'review_decision',
@@ -216,7 +219,9 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
         },
         () => deps.orders.review(params.orderId, body, headers['idempotency-key']),
       );
-      return { status: 200 as const, body: details(state) };
+      return applied
+        ? { status: 200 as const, body: details(state) }
+        : { status: 202 as const, body: details(state) };
     },
     options,
   );

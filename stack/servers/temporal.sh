@@ -86,8 +86,11 @@ temporal_ping() {
 
 # Namespaces beyond `default`: the API fuzzing test runs in one of its own,
 # so the orders it finds by listing are its own and none is left without a
-# worker by another test (test/api/fuzz.test.ts).
-TEMPORAL_EXTRA_NAMESPACES=(api-fuzzing)
+# worker by another test (test/api/fuzz.test.ts). The stalled-order test
+# too: with a bound of seconds its watchdog would otherwise raise alerts for
+# any other test's order that pauses, in outbox streams those tests read
+# (test/api/stalled-orders.test.ts).
+TEMPORAL_EXTRA_NAMESPACES=(api-fuzzing stalled-orders)
 
 # The start flags register the attributes on a new database and are
 # tolerated on an existing one; this only fills in any that are missing

@@ -34,6 +34,7 @@ function startBuiltWorker(env: NodeJS.ProcessEnv = {}): { child: ChildProcess; o
       ...process.env,
       ORDER_TASK_QUEUE: h.config.temporal.orderTaskQueue,
       BRIDGE_TASK_QUEUE: h.config.temporal.bridgeTaskQueue,
+      ORDER_WORKER_METRICS_PORT: '0',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'info',
       ...env,

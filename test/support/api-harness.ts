@@ -10,7 +10,7 @@ import { createIdempotentProducer } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { freshCommandsGroup, startSagaHarness } from './saga-harness';
 export { freshCommandsGroup };
-import type { SagaHarness } from './saga-harness';
+import type { HarnessOptions, SagaHarness } from './saga-harness';
 
 /** Secrets of the keys the test API accepts (never the development defaults). */
 export const testKeys = {
@@ -55,8 +55,9 @@ export interface ApiHarness {
  */
 export async function startApiHarness(
   configure: (config: AppConfig) => AppConfig = (c) => c,
+  options: Omit<HarnessOptions, 'configure'> = {},
 ): Promise<ApiHarness> {
-  const saga = await startSagaHarness({ configure: (c) => configure(withTestKeys(c)) });
+  const saga = await startSagaHarness({ ...options, configure: (c) => configure(withTestKeys(c)) });
   const config = saga.config;
   const producer = createIdempotentProducer(saga.kafka);
   await producer.connect();

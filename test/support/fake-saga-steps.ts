@@ -229,7 +229,7 @@ export function fakeSagaSteps(fraud: FraudDecision = 'approve'): FakeSagaSteps {
           }),
         );
       }
-      return { messageId, alreadySent: false };
+      return { messageId };
     }),
   };
 }

@@ -12,6 +12,7 @@ export function startOrderWorkerProcess(config: Pick<AppConfig, 'temporal'>): Ch
     ...process.env,
     ORDER_TASK_QUEUE: config.temporal.orderTaskQueue,
     BRIDGE_TASK_QUEUE: config.temporal.bridgeTaskQueue,
+    ORDER_WORKER_METRICS_PORT: '0',
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'warn',
   });

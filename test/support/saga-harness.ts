@@ -68,6 +68,8 @@ export interface HarnessOptions {
   configure?: (config: AppConfig) => AppConfig;
   /** Run no order worker in this process (a test runs it as a separate process). */
   orderWorker?: boolean;
+  /** Run no bridge worker (outbox relay, command consumer) in this process, for the same reason. */
+  bridgeWorker?: boolean;
 }
 
 /** Real Temporal, Kafka, PostgreSQL and MailDev; workers on task queues of this test file alone. */
@@ -84,6 +86,7 @@ export async function startSagaHarness(options: HarnessOptions = {}): Promise<Sa
       ...base.temporal,
       orderTaskQueue: `orders-test-${suffix}`,
       bridgeTaskQueue: `order-events-test-${suffix}`,
+      orderWorkerMetricsPort: 0,
     },
   };
   const config = options.configure ? options.configure(withQueues) : withQueues;
@@ -94,7 +97,7 @@ export async function startSagaHarness(options: HarnessOptions = {}): Promise<Sa
   const client = await connectClient(config);
   const kafka = createKafka(config, logger, 'test');
   const events = new EventCollector(kafka);
-  const workers: Service[] = [createBridgeWorker(config, logger)];
+  const workers: Service[] = options.bridgeWorker === false ? [] : [createBridgeWorker(config, logger)];
   if (options.orderWorker !== false) {
     workers.push(createOrderWorker(config, logger, { workflowBundle: await workflowBundle() }));
   }

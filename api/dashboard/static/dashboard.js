@@ -1,6 +1,6 @@
-// The dashboard: fetches every analytics figure for the chosen range, draws them, and does it again every
-// REFRESH_MS. Each figure is drawn on its own: one that fails (Druid down: 503) shows its error without
-// blanking the others.
+// The dashboard: fetches every analytics figure for the chosen range and the stalled orders, draws them,
+// and does it again every REFRESH_MS. Each figure is drawn on its own: one that fails (Druid down: 503)
+// shows its error without blanking the others.
 (function () {
   'use strict';
   const REFRESH_MS = 10000;
@@ -122,6 +122,45 @@
     const figure = document.getElementById(canvasId).closest('figure');
     figure.classList.remove('failed');
     figure.removeAttribute('data-error');
+  }
+
+  function renderStalledOrders(data) {
+    setFigure('stalled.total', String(data.total));
+    setFigure('stalled.bound', 'unsettled after ' + duration(data.stalledAfterSeconds));
+    const note = document.querySelector('[data-figure="stalled.checked"]');
+    note.classList.remove('error');
+    note.textContent =
+      data.total > data.orders.length
+        ? 'the ' + data.orders.length + ' longest stalled of ' + data.total
+        : '';
+    const body = document.querySelector('#stalled-orders tbody');
+    body.replaceChildren();
+    if (data.orders.length === 0) {
+      const cell = body.insertRow().insertCell();
+      cell.colSpan = 5;
+      cell.className = 'empty';
+      cell.textContent = 'No order has stalled.';
+    }
+    data.orders.forEach(function (order) {
+      const row = body.insertRow();
+      const link = document.createElement('a');
+      link.href = 'dashboard/orders/' + encodeURIComponent(order.orderId);
+      link.textContent = order.orderId;
+      row.insertCell().appendChild(link);
+      row.insertCell().textContent =
+        (order.status || 'unknown') + (order.reviewDecidedAt ? ' (review decided)' : '');
+      row.insertCell().textContent = new Date(order.startedAt).toLocaleString();
+      row.insertCell().textContent = duration(
+        (Date.parse(data.checkedAt) - Date.parse(order.stalledSince)) / 1000,
+      );
+      const temporal = row.insertCell();
+      if (order.links.temporalUi) {
+        const history = document.createElement('a');
+        history.href = order.links.temporalUi;
+        history.textContent = 'history';
+        temporal.appendChild(history);
+      }
+    });
   }
 
   const figures = [
@@ -264,6 +303,17 @@
       },
     },
     {
+      // Not a Druid figure: the orders stalled now (read from Temporal), whatever the range.
+      url: 'v1/operations/stalled-orders',
+      charts: [],
+      render: renderStalledOrders,
+      fail: function (err) {
+        const note = document.querySelector('[data-figure="stalled.checked"]');
+        note.classList.add('error');
+        note.textContent = 'not updated: ' + err.message;
+      },
+    },
+    {
       path: 'review-queue',
       charts: [],
       render: function (data) {
@@ -301,7 +351,7 @@
     const suffix = query();
     const results = await Promise.all(
       figures.map(function (figure) {
-        return window.fc.api('v1/analytics/' + figure.path + suffix).then(
+        return window.fc.api(figure.url || 'v1/analytics/' + figure.path + suffix).then(
           function (data) {
             figure.charts.forEach(clearError);
             figure.render(data);
@@ -311,6 +361,7 @@
             figure.charts.forEach(function (id) {
               showError(id, err);
             });
+            if (figure.fail) figure.fail(err);
             return err;
           },
         );
