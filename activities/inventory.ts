@@ -81,63 +81,70 @@ export function createInventoryActivities(pool: Pool) {
     const lines = [...request.lines]
       .sort((a, b) => a.sku.localeCompare(b.sku))
       .map(({ sku, quantity }) => ({ sku, quantity }));
-    return answerOnce(pool, orderId, 'reserve', inventoryRefusals, async (client) => {
-      const claimed = await client.query(
-        `INSERT INTO reservations (order_id, status) VALUES ($1, 'reserved') ON CONFLICT (order_id) DO NOTHING`,
-        [orderId],
-      );
-      if (claimed.rowCount === 0) {
-        const existing = await readReservation(client, orderId);
-        // A release came first (the order was cancelled before this step ran) and left its marker.
-        if (existing?.status === 'released' && existing.lines.length === 0) throw releasedAlready(orderId);
-        // Reserved before step answers were recorded (a saga running across the upgrade): that first
-        // outcome, read from the rows it left.
-        if (existing?.status === 'insufficient') {
-          throw insufficientStock(orderId, await readShortages(client, orderId));
-        }
-        return { orderId, status: 'reserved', lines: existing?.lines ?? [] };
-      }
-      const stock = await client.query<{ sku: string; available: number }>(
-        'SELECT sku, available FROM stock WHERE sku = ANY($1) ORDER BY sku FOR UPDATE',
-        [lines.map((l) => l.sku)],
-      );
-      const available = new Map(stock.rows.map((r) => [r.sku, r.available]));
-      const shortages: StockShortage[] = lines
-        .filter((l) => (available.get(l.sku) ?? 0) < l.quantity)
-        .map((l) => ({ sku: l.sku, requested: l.quantity, available: available.get(l.sku) ?? 0 }));
-      if (shortages.length > 0) {
-        await client.query(
-          `UPDATE reservations SET status = 'insufficient', shortages = $2, updated_at = now() WHERE order_id = $1`,
-          [orderId, JSON.stringify(shortages)],
+    return answerOnce(
+      pool,
+      orderId,
+      'reserve',
+      inventoryRefusals,
+      async (client) => {
+        const claimed = await client.query(
+          `INSERT INTO reservations (order_id, status) VALUES ($1, 'reserved') ON CONFLICT (order_id) DO NOTHING`,
+          [orderId],
         );
+        if (claimed.rowCount === 0) {
+          const existing = await readReservation(client, orderId);
+          // A release came first (the order was cancelled before this step ran) and left its marker.
+          if (existing?.status === 'released' && existing.lines.length === 0) throw releasedAlready(orderId);
+          // Reserved before step answers were recorded (a saga running across the upgrade): that first
+          // outcome, read from the rows it left.
+          if (existing?.status === 'insufficient') {
+            throw insufficientStock(orderId, await readShortages(client, orderId));
+          }
+          return { orderId, status: 'reserved', lines: existing?.lines ?? [] };
+        }
+        const stock = await client.query<{ sku: string; available: number }>(
+          'SELECT sku, available FROM stock WHERE sku = ANY($1) ORDER BY sku FOR UPDATE',
+          [lines.map((l) => l.sku)],
+        );
+        const available = new Map(stock.rows.map((r) => [r.sku, r.available]));
+        const shortages: StockShortage[] = lines
+          .filter((l) => (available.get(l.sku) ?? 0) < l.quantity)
+          .map((l) => ({ sku: l.sku, requested: l.quantity, available: available.get(l.sku) ?? 0 }));
+        if (shortages.length > 0) {
+          await client.query(
+            `UPDATE reservations SET status = 'insufficient', shortages = $2, updated_at = now() WHERE order_id = $1`,
+            [orderId, JSON.stringify(shortages)],
+          );
+          if (events) {
+            await writeToOutbox(client, [
+              events.created,
+              stampedOrderEvent(events.outcome, 'inventory.insufficient', { orderId, shortages }),
+            ]);
+          }
+          // Recorded as the answer, with the writes above: every repeat raises it again.
+          throw insufficientStock(orderId, shortages);
+        }
+        for (const line of lines) {
+          await client.query(
+            'UPDATE stock SET available = available - $2, updated_at = now() WHERE sku = $1',
+            [line.sku, line.quantity],
+          );
+          await client.query('INSERT INTO reservation_lines (order_id, sku, quantity) VALUES ($1, $2, $3)', [
+            orderId,
+            line.sku,
+            line.quantity,
+          ]);
+        }
         if (events) {
           await writeToOutbox(client, [
             events.created,
-            stampedOrderEvent(events.outcome, 'inventory.insufficient', { orderId, shortages }),
+            stampedOrderEvent(events.outcome, 'inventory.reserved', { orderId, lines }),
           ]);
         }
-        // Recorded as the answer, with the writes above: every repeat raises it again.
-        throw insufficientStock(orderId, shortages);
-      }
-      for (const line of lines) {
-        await client.query('UPDATE stock SET available = available - $2, updated_at = now() WHERE sku = $1', [
-          line.sku,
-          line.quantity,
-        ]);
-        await client.query('INSERT INTO reservation_lines (order_id, sku, quantity) VALUES ($1, $2, $3)', [
-          orderId,
-          line.sku,
-          line.quantity,
-        ]);
-      }
-      if (events) {
-        await writeToOutbox(client, [
-          events.created,
-          stampedOrderEvent(events.outcome, 'inventory.reserved', { orderId, lines }),
-        ]);
-      }
-      return { orderId, status: 'reserved', lines };
-    });
+        return { orderId, status: 'reserved', lines };
+      },
+      lines,
+    );
   }
 
   /**

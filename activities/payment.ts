@@ -106,7 +106,7 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
    * recorded for the order, and the first recorded outcome is the answer of every repeat.
    */
   async function authorizePayment(request: AuthorizePaymentRequest, stamp: EventStamp): Promise<Payment> {
-    const answered = await readAnswer<Payment>(pool, request.orderId, 'authorize');
+    const answered = await readAnswer<Payment>(pool, request.orderId, 'authorize', askedOf(request));
     if (answered) return replayAnswer(answered);
     const earlier = await recorded(request.orderId);
     // Decided before step answers were recorded (a saga running across the upgrade): that decision.
@@ -165,7 +165,7 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
     return withClient(async (client) => {
       await lockStep(client, orderId, 'authorize');
       // A concurrent duplicate attempt recorded first: its answer (and event) stand.
-      const answered = await readAnswer<Payment>(client, orderId, 'authorize');
+      const answered = await readAnswer<Payment>(client, orderId, 'authorize', askedOf(request));
       if (answered) return replayAnswer(answered);
       const { rows } = await client.query<PaymentRow>(
         `INSERT INTO payments (order_id, status, payment_intent_id, amount_minor, currency, decline_code, reason)
@@ -204,7 +204,13 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
             }),
       ]);
       return replayAnswer(
-        await recordAnswer(client, orderId, 'authorize', { returned: fromRow(rows[0]) as Payment }),
+        await recordAnswer(
+          client,
+          orderId,
+          'authorize',
+          { returned: fromRow(rows[0]) as Payment },
+          askedOf(request),
+        ),
       );
     });
   }
@@ -373,6 +379,13 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
 
   return { authorizePayment, capturePayment, voidPayment };
 }
+
+/** What an authorization is asked: a repeat asking another amount or method is a divergence. */
+const askedOf = ({ amountMinor, currency, method }: AuthorizePaymentRequest) => ({
+  amountMinor,
+  currency,
+  method,
+});
 
 /** Refusals the capture and the void record as their answer (each raised again by every repeat). */
 const paymentRefusals = Object.values(PaymentFailureType);

@@ -12,7 +12,9 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
+import { isDeepStrictEqual } from 'node:util';
 import { inTransaction } from '../platform/database';
+import { divergentWrite } from '../platform/divergence';
 
 /** The steps whose answers are recorded, one answer per order and step. */
 export type RecordedStep = 'reserve' | 'release' | 'commit' | 'authorize' | 'capture' | 'void';
@@ -37,34 +39,49 @@ export async function lockStep(client: PoolClient, orderId: string, step: Record
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`step:${step}:${orderId}`]);
 }
 
+/**
+ * The first answer of the step, or undefined. With `request`, a repeat that asks something else than the
+ * first attempt did (other lines, another amount) is refused as divergent instead of being answered.
+ */
 export async function readAnswer<T>(
   db: Pool | PoolClient,
   orderId: string,
   step: RecordedStep,
+  request?: unknown,
 ): Promise<StepAnswer<T> | undefined> {
-  const { rows } = await db.query<{ answer: StepAnswer<T> }>(
-    'SELECT answer FROM step_answers WHERE order_id = $1 AND step = $2',
+  const { rows } = await db.query<{ answer: StepAnswer<T>; request: unknown }>(
+    'SELECT answer, request FROM step_answers WHERE order_id = $1 AND step = $2',
     [orderId, step],
   );
-  return rows[0]?.answer;
+  const row = rows[0];
+  if (!row) return undefined;
+  if (request !== undefined && row.request !== null && !isDeepStrictEqual(row.request, asJson(request))) {
+    throw divergentWrite('step request', `${step} of ${orderId}`, row.request, request);
+  }
+  return row.answer;
 }
 
+const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
 /**
- * Records the first answer, in the caller's transaction (which holds the step's lock), and returns it as
- * a repeat will read it back (through JSON: an absent field and an undefined one are the same answer).
+ * Records the first answer (and what the step was asked), in the caller's transaction (which holds the
+ * step's lock), and returns it as a repeat will read it back (through JSON: an absent field and an
+ * undefined one are the same answer).
  */
 export async function recordAnswer<T>(
   client: PoolClient,
   orderId: string,
   step: RecordedStep,
   answer: StepAnswer<T>,
+  request?: unknown,
 ): Promise<StepAnswer<T>> {
-  await client.query('INSERT INTO step_answers (order_id, step, answer) VALUES ($1, $2, $3)', [
+  await client.query('INSERT INTO step_answers (order_id, step, answer, request) VALUES ($1, $2, $3, $4)', [
     orderId,
     step,
     JSON.stringify(answer),
+    request === undefined ? null : JSON.stringify(request),
   ]);
-  return JSON.parse(JSON.stringify(answer)) as StepAnswer<T>;
+  return asJson(answer) as StepAnswer<T>;
 }
 
 function refusalOf(err: unknown, refusals: readonly string[]): RecordedRefusal | undefined {
@@ -85,13 +102,15 @@ export async function answerOnce<T>(
   step: RecordedStep,
   refusals: readonly string[],
   work: (client: PoolClient) => Promise<T>,
+  /** What the step is asked, when a repeat could ask something else (see readAnswer). */
+  request?: unknown,
 ): Promise<T> {
   const client = await pool.connect();
   let answer: StepAnswer<T>;
   try {
     answer = await inTransaction(client, async () => {
       await lockStep(client, orderId, step);
-      const earlier = await readAnswer<T>(client, orderId, step);
+      const earlier = await readAnswer<T>(client, orderId, step, request);
       if (earlier) return earlier;
       let fresh: StepAnswer<T>;
       try {
@@ -101,7 +120,7 @@ export async function answerOnce<T>(
         if (!refusal) throw err;
         fresh = { refused: refusal };
       }
-      return recordAnswer(client, orderId, step, fresh);
+      return recordAnswer(client, orderId, step, fresh, request);
     });
   } finally {
     client.release();

@@ -12,7 +12,7 @@ import { repoRoot } from '../bench/processes';
 
 const run = promisify(execFile);
 
-export const stackServers = ['temporal', 'kafka', 'postgres'] as const;
+export const stackServers = ['temporal', 'kafka', 'postgres', 'maildev'] as const;
 export type StackServer = (typeof stackServers)[number];
 
 // Text in each server's command line (the stack's own `<name>_match` is longer; this is enough to refuse
@@ -21,6 +21,7 @@ const commandMarker: Record<StackServer, string> = {
   temporal: 'start-dev',
   kafka: 'kafka.Kafka',
   postgres: 'postgres',
+  maildev: 'maildev',
 };
 
 // A killed PostgreSQL leaves its backends behind for a moment; until they notice the postmaster is gone,

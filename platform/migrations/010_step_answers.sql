@@ -10,6 +10,9 @@ CREATE TABLE step_answers (
   step        text NOT NULL,
   -- json, not jsonb: a repeat reads back the very text the first attempt returned, keys in its order.
   answer      json NOT NULL,
+  -- What the step was asked (the lines to reserve, the amount to authorize): a repeat asking something
+  -- else under the same order is a divergence, refused, not answered.
+  request     json,
   answered_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (order_id, step)
 );

@@ -3,8 +3,7 @@
  * the mail step holds a confirmed order's workflow task open (MailDev stopped), and killed between the
  * mail server's accept and the record of the mail (what mail promises: at least once, one Message-ID).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import type { Pool } from 'pg';
@@ -15,28 +14,25 @@ import { orderBody, idempotencyKey, startApiHarness, testKeys } from '../support
 import type { ApiHarness } from '../support/api-harness';
 import { availableStock, seedProduct, uniqueSku } from '../support/catalog';
 import { MailInbox } from '../support/mail-inbox';
-import { workflowBundle } from '../support/workflow-bundle';
-import { CrashLane } from './lane';
+import { CrashLane, laneEnvironment } from './lane';
 
 jest.setTimeout(240_000);
 
 const root = path.resolve(__dirname, '../..');
 let h: ApiHarness;
 let lane: CrashLane;
-let bundleDir: string;
+let environment: Awaited<ReturnType<typeof laneEnvironment>> | undefined;
 
 beforeAll(async () => {
   // No order worker in this process: the one the tests kill is the only one on the API's task queue.
   h = await startApiHarness((c) => c, { orderWorker: false });
-  bundleDir = await mkdtemp(path.join(os.tmpdir(), 'crash-instants-'));
-  const bundlePath = path.join(bundleDir, 'workflows.js');
-  await writeFile(bundlePath, (await workflowBundle()).code);
-  lane = new CrashLane(h.config.temporal.orderTaskQueue, { ...process.env, WORKFLOW_BUNDLE: bundlePath });
+  environment = await laneEnvironment();
+  lane = new CrashLane(h.config.temporal.orderTaskQueue, environment.env);
 });
 afterAll(async () => {
   await lane?.stop();
   await h?.stop();
-  if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
+  await environment?.remove();
 });
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

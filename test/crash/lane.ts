@@ -6,9 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { CRASH_POINT_REACHED } from '../../platform/crash-points';
 import { sourceService } from '../../scripts/service-commands';
+import { workflowBundle } from '../support/workflow-bundle';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -116,4 +119,18 @@ export class CrashLane {
     ]);
     if (!stopped) worker.child.kill('SIGKILL');
   }
+}
+
+/**
+ * The environment of a test file's crash lanes: the workflows bundled once and written to a file the
+ * workers load (WORKFLOW_BUNDLE), so a restarted worker polls within seconds instead of bundling again.
+ */
+export async function laneEnvironment(): Promise<{ env: NodeJS.ProcessEnv; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'crash-lanes-'));
+  const bundlePath = path.join(dir, 'workflows.js');
+  await writeFile(bundlePath, (await workflowBundle()).code);
+  return {
+    env: { ...process.env, WORKFLOW_BUNDLE: bundlePath },
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
 }

@@ -3,6 +3,9 @@
  * point with the order worker killed (SIGKILL, by the armed crash point) right after that step committed
  * and before Temporal recorded it, restarted, and the order's end compared with the reference.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { orderSummary } from '../../contracts/order';
@@ -38,6 +41,7 @@ export interface MatrixContext extends ObserveContext {
 // A killed worker's workflow task is retried once Temporal times it out (10 s); a saga then finishes in
 // about a second. Generous bounds: the machine is shared.
 const CRASH_WITHIN_MS = 60_000;
+const repoRoot = path.resolve(__dirname, '../..');
 const RESULT_WITHIN_MS = 180_000;
 
 export function cellsOf(paths: readonly CrashPath[]): { references: Cell[]; crashes: Cell[] } {
@@ -72,6 +76,13 @@ async function outboxHas(pool: Pool, orderId: string, type: string): Promise<voi
   }
 }
 
+const stack = (command: 'up' | 'down') =>
+  promisify(execFile)('bash', [path.join(repoRoot, 'stack', command), 'localstripe'], { cwd: repoRoot });
+const paymentServer = {
+  stop: async () => void (await stack('down')),
+  start: async () => void (await stack('up')),
+};
+
 /** Runs one cell on `lane`, leaving the lane's worker armed for `next`. */
 async function runCell(
   ctx: MatrixContext,
@@ -85,6 +96,7 @@ async function runCell(
   const order = { ...cell.path.order(sku), orderId: cell.orderId };
   await lane.arm(armOf(cell));
   const problems: string[] = [];
+  await cell.path.before?.({ outboxHas: (type) => outboxHas(ctx.pool, order.orderId, type), paymentServer });
   const handle = await ctx.client.workflow.start<typeof orderSaga>('orderSaga', {
     taskQueue: lane.taskQueue,
     workflowId: orderWorkflowId(order.orderId),
@@ -92,7 +104,7 @@ async function runCell(
     staticSummary: orderSummary(order),
   });
   const driving = cell.path
-    .drive?.({ handle, outboxHas: (type) => outboxHas(ctx.pool, order.orderId, type) })
+    .drive?.({ handle, outboxHas: (type) => outboxHas(ctx.pool, order.orderId, type), paymentServer })
     .catch((err: unknown) => problems.push(`the operator's call failed: ${String(err)}`));
   if (cell.point) {
     const missed = await lane.crashed(CRASH_WITHIN_MS);
@@ -121,28 +133,37 @@ export async function runMatrix(
   onResult: (result: CellResult) => void = () => undefined,
 ): Promise<CellResult[]> {
   const observedReference = new Map<CrashPath, Observed>();
+  const runLane = async (lane: CrashLane, queue: Cell[]) => {
+    const done: CellResult[] = [];
+    for (let k = 0; k < queue.length; k++) {
+      const result = await runCell(ctx, lane, queue[k]!, queue[k + 1], (p) => observedReference.get(p));
+      onResult(result);
+      done.push(result);
+    }
+    return done;
+  };
   const run = async (cells: Cell[]) => {
     const queues = lanes.map((_, i) => cells.filter((__, j) => j % lanes.length === i));
-    const results = await Promise.all(
-      queues.map(async (queue, i) => {
-        const lane = lanes[i]!;
-        const done: CellResult[] = [];
-        for (let k = 0; k < queue.length; k++) {
-          const result = await runCell(ctx, lane, queue[k]!, queue[k + 1], (p) => observedReference.get(p));
-          onResult(result);
-          done.push(result);
-        }
-        return done;
-      }),
-    );
+    const results = await Promise.all(queues.map((queue, i) => runLane(lanes[i]!, queue)));
     // In the order of `cells` (path by path, crash points as the saga reaches them), not of the lanes.
     return results.flat().sort((a, b) => cells.indexOf(a.cell) - cells.indexOf(b.cell));
   };
-  const referenceResults = await run(references);
-  for (const result of referenceResults) {
-    if (result.observed) observedReference.set(result.cell.path, result.observed);
+  const remember = (results: CellResult[]) => {
+    for (const result of results) {
+      if (!result.cell.point && result.observed) observedReference.set(result.cell.path, result.observed);
+    }
+    return results;
+  };
+  const alone = (cell: Cell) => cell.path.outage === true;
+  const shared = remember(await run(references.filter((c) => !alone(c))));
+  const crashed = await run(crashes.filter((c) => !alone(c)));
+  // Outages touch every lane's orders: those cells run one at a time, on one lane, once the rest is done.
+  const outages: CellResult[] = [];
+  for (const cell of [...references, ...crashes].filter(alone)) {
+    const [result] = remember(await runLane(lanes[0]!, [cell]));
+    outages.push(result!);
   }
-  return [...referenceResults, ...(await run(crashes))];
+  return [...shared, ...crashed, ...outages];
 }
 
 /** The matrix as a table: one row per path and crash point, with what the order ended as. */

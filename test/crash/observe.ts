@@ -33,18 +33,22 @@ export interface ObserveContext {
   apiStatus(orderId: string): Promise<string | undefined>;
 }
 
-async function outboxStream(pool: Pool, orderId: string): Promise<{ types: string[]; problems: string[] }> {
+/** An order's (or a deal's) numbered stream in the outbox: its event types and what is wrong with it. */
+export async function outboxStream(
+  pool: Pool,
+  orderId: string,
+  stream = `order-${orderId}`,
+): Promise<{ types: string[]; problems: string[] }> {
   const { rows } = await pool.query<{ id: string; type: string; sequence: number }>(
     `SELECT id, type, (event->>'sequence')::int AS sequence FROM outbox_events
       WHERE message_key = $1 AND id LIKE $2 ORDER BY position`,
     // The saga's numbered stream only (a watchdog's alert about the order is no part of it).
-    [orderId, `order-${orderId}:%`],
+    [orderId, `${stream}:%`],
   );
   const problems: string[] = [];
   rows.forEach((row, i) => {
     if (row.sequence !== i + 1) problems.push(`event ${i + 1} has sequence ${row.sequence}`);
-    if (row.id !== `order-${orderId}:${row.sequence}`)
-      problems.push(`event ${row.id} is not named by its sequence`);
+    if (row.id !== `${stream}:${row.sequence}`) problems.push(`event ${row.id} is not named by its sequence`);
   });
   return { types: rows.map((r) => r.type), problems };
 }

@@ -21,15 +21,24 @@ export interface PathDriver {
   /** Resolves once the order's event of this type is in the outbox. */
   outboxHas(type: string): Promise<void>;
   handle: WorkflowHandle<typeof orderSaga>;
+  /** The stack's payment server, stopped and started as `bash stack/down|up localstripe` do. */
+  paymentServer: { stop(): Promise<void>; start(): Promise<void> };
 }
 
 export interface CrashPath {
   name: string;
   order(sku: string): PricedOrder;
+  /** Set up before the saga starts (say, an outage). */
+  before?(driver: Omit<PathDriver, 'handle'>): Promise<void>;
   /** What an operator does once the saga is running (its promise settles when that was answered). */
   drive?(driver: PathDriver): Promise<unknown>;
+  /** Takes a server of the stack away: its cells run alone, after all others. */
+  outage?: boolean;
   points: readonly string[];
 }
+
+// Long enough for the local attempts to fail and the step to go on as a regular activity.
+const OUTAGE_MS = 4_000;
 
 const hold = [
   'reserveInventory',
@@ -109,6 +118,20 @@ export const crashPaths: readonly CrashPath[] = [
       'recordOrderEvents:order.rejected',
       'sendOrderNotification',
     ],
+  },
+  {
+    // The payment server down when the order arrives: the authorization's local attempts fail and it goes
+    // on as a regular activity, which succeeds once the server is back; the crash point is then the
+    // regular activity's attempt, whose result Temporal has not recorded when the worker dies.
+    name: 'provider unavailable',
+    order: (sku) => pricedOrder([{ sku, quantity: 1, unitPriceMinor: 1_500 }], { payment: visa }),
+    outage: true,
+    before: (driver) => driver.paymentServer.stop(),
+    drive: async (driver) => {
+      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+      await driver.paymentServer.start();
+    },
+    points: ['authorizePayment'],
   },
   {
     name: 'short stock',

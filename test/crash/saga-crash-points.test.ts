@@ -4,16 +4,12 @@
  * order must end exactly as it does without a crash — same outcome and reason, same events numbered 1…n,
  * stock exact, one capture only for a confirmed order, one mail, the API agreeing. Prints the matrix.
  */
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { createPaymentClient } from '../../platform/payments';
 import { startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
-import { workflowBundle } from '../support/workflow-bundle';
 import { MailInbox } from '../support/mail-inbox';
 import { dedupe } from '../support/event-collector';
-import { CrashLane } from './lane';
+import { CrashLane, laneEnvironment } from './lane';
 import { cellsOf, formatMatrix, runMatrix } from './matrix';
 import { crashPaths } from './paths';
 
@@ -23,27 +19,20 @@ jest.setTimeout(25 * 60_000);
 const LANES = 4;
 
 let h: ApiHarness;
-let bundleDir: string;
+let environment: Awaited<ReturnType<typeof laneEnvironment>> | undefined;
 const lanes: CrashLane[] = [];
 
 beforeAll(async () => {
   h = await startApiHarness();
-  bundleDir = await mkdtemp(path.join(os.tmpdir(), 'crash-matrix-'));
-  const bundlePath = path.join(bundleDir, 'workflows.js');
-  await writeFile(bundlePath, (await workflowBundle()).code);
+  environment = await laneEnvironment();
   for (let i = 0; i < LANES; i++) {
-    lanes.push(
-      new CrashLane(`${h.config.temporal.orderTaskQueue}-lane-${i}`, {
-        ...process.env,
-        WORKFLOW_BUNDLE: bundlePath,
-      }),
-    );
+    lanes.push(new CrashLane(`${h.config.temporal.orderTaskQueue}-lane-${i}`, environment.env));
   }
 });
 afterAll(async () => {
   await Promise.all(lanes.map((lane) => lane.stop()));
   await h?.stop();
-  if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
+  await environment?.remove();
 });
 
 describe('the order worker killed right after each saga step', () => {

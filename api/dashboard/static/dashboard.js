@@ -133,20 +133,7 @@
       data.total > data.orders.length
         ? 'the ' + data.orders.length + ' longest stalled of ' + data.total
         : '';
-    const body = document.querySelector('#stalled-orders tbody');
-    body.replaceChildren();
-    if (data.orders.length === 0) {
-      const cell = body.insertRow().insertCell();
-      cell.colSpan = 5;
-      cell.className = 'empty';
-      cell.textContent = 'No order has stalled.';
-    }
-    data.orders.forEach(function (order) {
-      const row = body.insertRow();
-      const link = document.createElement('a');
-      link.href = 'dashboard/orders/' + encodeURIComponent(order.orderId);
-      link.textContent = order.orderId;
-      row.insertCell().appendChild(link);
+    fillOrderTable('#stalled-orders', data.orders, 5, 'No order has stalled.', function (row, order) {
       row.insertCell().textContent =
         (order.status || 'unknown') + (order.reviewDecidedAt ? ' (review decided)' : '');
       row.insertCell().textContent = new Date(order.startedAt).toLocaleString();
@@ -160,6 +147,26 @@
         history.textContent = 'history';
         temporal.appendChild(history);
       }
+    });
+  }
+
+  /** Fills a table of orders: each row opens with a link to the order's page, `cells` adds the rest. */
+  function fillOrderTable(selector, orders, columns, emptyText, cells) {
+    const body = document.querySelector(selector + ' tbody');
+    body.replaceChildren();
+    if (orders.length === 0) {
+      const cell = body.insertRow().insertCell();
+      cell.colSpan = columns;
+      cell.className = 'empty';
+      cell.textContent = emptyText;
+    }
+    orders.forEach(function (order) {
+      const row = body.insertRow();
+      const link = document.createElement('a');
+      link.href = 'dashboard/orders/' + encodeURIComponent(order.orderId);
+      link.textContent = order.orderId;
+      row.insertCell().appendChild(link);
+      cells(row, order);
     });
   }
 
@@ -324,25 +331,17 @@
             ? 'none waiting'
             : 'oldest waits ' + duration(data.oldestWaitingSeconds),
         );
-        const body = document.querySelector('#review-queue tbody');
-        body.replaceChildren();
-        if (data.orders.length === 0) {
-          const row = body.insertRow();
-          const cell = row.insertCell();
-          cell.colSpan = 4;
-          cell.className = 'empty';
-          cell.textContent = 'No order is waiting for a review.';
-        }
-        data.orders.forEach(function (order) {
-          const row = body.insertRow();
-          const link = document.createElement('a');
-          link.href = 'dashboard/orders/' + encodeURIComponent(order.orderId);
-          link.textContent = order.orderId;
-          row.insertCell().appendChild(link);
-          row.insertCell().textContent = new Date(order.waitingSince).toLocaleString();
-          row.insertCell().textContent = String(order.score);
-          row.insertCell().textContent = money(order.totalMinor, order.currency);
-        });
+        fillOrderTable(
+          '#review-queue',
+          data.orders,
+          4,
+          'No order is waiting for a review.',
+          function (row, order) {
+            row.insertCell().textContent = new Date(order.waitingSince).toLocaleString();
+            row.insertCell().textContent = String(order.score);
+            row.insertCell().textContent = money(order.totalMinor, order.currency);
+          },
+        );
       },
     },
   ];
