@@ -48,10 +48,12 @@
 #   Faults: no switch. A stopped server is the fault.
 #   DELETE /_config/data empties the store; POST /_config/webhooks/:id
 #        url, secret[, events[]] registers a webhook (kept in memory only).
-# State: every write pickles the whole store to $LOCALSTRIPE_STORE (its cost
-# grows with the store), loaded at start, so payments survive a restart like
-# the other servers' data in .stack; delete the file (or DELETE /_config/data)
-# to start empty.
+# State: the store is pickled whole to $LOCALSTRIPE_STORE at most once a
+# second, and each request's changes are appended to a journal beside it
+# ($LOCALSTRIPE_STORE.journal.N) before the answer leaves; a start loads the
+# store and replays the journal, so payments survive a restart, a kill -9
+# included, like the other servers' data in .stack. Delete the store and its
+# journal (or DELETE /_config/data) to start empty.
 
 LOCALSTRIPE_VERSION=1.15.10
 LOCALSTRIPE_HOME="$CACHE_DIR/localstripe-$LOCALSTRIPE_VERSION"
