@@ -11,6 +11,7 @@ import { createNotificationActivities } from '../activities/notification';
 import { createOrderIntakeActivities } from '../activities/order-intake';
 import { createOutboxActivities } from '../activities/outbox';
 import { createPaymentActivities } from '../activities/payment';
+import { createSagaProgressActivities } from '../activities/saga-progress';
 import type { AppConfig } from '../platform/config';
 import { createPool, migrate } from '../platform/database';
 import { createPaymentClient } from '../platform/payments';
@@ -80,6 +81,7 @@ export function createOrderWorker(
           ...createFraudActivities(pool, config.fraud),
           ...createNotificationActivities(pool, transport, config.mail.from, points),
           ...createOutboxActivities(pool),
+          ...createSagaProgressActivities(pool),
           ...createOrderIntakeActivities(),
           ...createPaymentActivities(pool, createPaymentClient(config)),
         },

@@ -44,6 +44,8 @@ export const OUTBOX_SAGA_PATCH = 'outbox-saga';
  * servers answer); histories without it ran them as regular activities and replay that way.
  */
 export const SINGLE_TASK_SAGA_PATCH = 'single-task-saga';
+/** Marks sagas that ask, before honouring a cancellation, whether an earlier run already confirmed. */
+export const LATE_CANCELLATION_PATCH = 'late-cancellation-after-confirmation';
 /** Marks sagas whose review deadline is counted from the recorded fraud assessment, not the task's time. */
 export const REVIEW_DEADLINE_PATCH = 'review-deadline-from-assessment';
 
@@ -106,6 +108,8 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   };
 
   let reviewDecision: ReviewDecision | undefined;
+  /** Set when a cancellation came after an earlier run of the task had confirmed the order. */
+  let lateCancellation = false;
 
   /** Why a review decision cannot be taken now (undefined: it can). */
   const reviewRefusal = (): string | undefined => {
@@ -132,6 +136,12 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       saga.state.cancellation = { ...request, requestedAt: new Date().toISOString() };
       steps.cancel();
       await condition(() => isSettled(saga.status));
+      if (lateCancellation) {
+        throw ApplicationFailure.create({
+          message: `order ${orderId} was confirmed before the cancellation could take effect`,
+          nonRetryable: true,
+        });
+      }
       return saga.state;
     },
     {
@@ -320,8 +330,21 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       }
     }
 
-    // A cancellation accepted while the review decision was being recorded wins over confirmation.
-    if (saga.state.cancellation) return cancelledOutcome();
+    // A cancellation accepted while the review decision was being recorded wins over confirmation, unless
+    // an earlier run of this task already captured or committed: a cancellation that reached a task
+    // retried after a crash comes too late for the order that run confirmed, and is refused.
+    if (saga.state.cancellation) {
+      const confirmedBefore =
+        patched(LATE_CANCELLATION_PATCH) &&
+        (await CancellationScope.nonCancellable(() =>
+          step.confirmationRecorded.executeWithOptions({ summary: 'was the order confirmed before?' }, [
+            orderId,
+          ]),
+        ));
+      if (!confirmedBefore) return cancelledOutcome();
+      lateCancellation = true;
+      saga.state.cancellation = undefined;
+    }
     saga.transition('confirming');
     if (saga.state.payment?.status === 'authorized') {
       // Retried until the provider answers (a pending activity in the UI meanwhile); refused → compensate.

@@ -16,13 +16,18 @@ import type { NotificationActivities } from '../activities/notification';
 import type { OrderIntakeActivities } from '../activities/order-intake';
 import type { OutboxActivities } from '../activities/outbox';
 import type { PaymentActivities } from '../activities/payment';
+import type { SagaProgressActivities } from '../activities/saga-progress';
 import type { OrderSagaOptions } from '../contracts/order-messages';
 import { PaymentFailureType } from '../contracts/payment-failures';
 import { localFirst } from './local-first';
 import type { StepCall } from './local-first';
 import { DEFAULT_NOTIFICATION_ATTEMPTS } from './saga-defaults';
 
-type DatabaseSteps = OrderIntakeActivities & InventoryActivities & FraudActivities & OutboxActivities;
+type DatabaseSteps = OrderIntakeActivities &
+  InventoryActivities &
+  FraudActivities &
+  OutboxActivities &
+  SagaProgressActivities;
 
 const paymentRefusals = [PaymentFailureType.paymentRefused, PaymentFailureType.paymentMissing];
 const paymentRetry: RetryPolicy = {
@@ -77,6 +82,7 @@ export function sagaSteps(options: OrderSagaOptions) {
     reserveInventory: forward.reserveInventory,
     assessFraud: forward.assessFraud,
     commitInventory: forward.commitInventory,
+    confirmationRecorded: forward.confirmationRecorded,
     releaseInventory: untilDone.releaseInventory,
     recordOrderEvents: untilDone.recordOrderEvents,
     recordGroupEvents: untilDone.recordGroupEvents,

@@ -45,7 +45,7 @@ describe('a step repeated after later steps moved its rows on', () => {
     expect(authorized.status).toBe('authorized');
     const captured = await payments.capturePayment(orderId, stampOf(orderId, 5));
     expect(captured.status).toBe('captured');
-    // The money bug: a repeat once read the captured row back as "not authorized", a decline.
+    // Read from the captured row, the answer would be "not authorized": a decline, and a refund.
     await expect(payments.authorizePayment(authorization(orderId), stampOf(orderId, 3))).resolves.toEqual(
       authorized,
     );
@@ -76,7 +76,7 @@ describe('a step repeated after later steps moved its rows on', () => {
     const first = await inventory.reserveInventory(again);
     const released = await inventory.releaseInventory(releasedOrder, stampOf(releasedOrder, 4));
     expect(released.status).toBe('released');
-    // Once a repeat read "released" and failed the saga's first step: a different outcome, other events.
+    // Read from the released row, the answer would fail the saga's first step: another outcome.
     await expect(inventory.reserveInventory(again)).resolves.toEqual(first);
     await expect(inventory.releaseInventory(releasedOrder, stampOf(releasedOrder, 4))).resolves.toEqual(
       released,

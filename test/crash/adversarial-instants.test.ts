@@ -8,11 +8,11 @@ import path from 'node:path';
 import request from 'supertest';
 import type { Pool } from 'pg';
 import { createPaymentClient } from '../../platform/payments';
-import { orderWorkflowId } from '../../workflows/messages';
+import { cancelUpdate, orderWorkflowId } from '../../workflows/messages';
 import type { orderSaga } from '../../workflows';
 import { orderBody, idempotencyKey, startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
-import { availableStock, seedProduct, uniqueSku } from '../support/catalog';
+import { availableStock, pricedOrder, seedProduct, uniqueSku } from '../support/catalog';
 import { MailInbox } from '../support/mail-inbox';
 import { CrashLane, laneEnvironment } from './lane';
 
@@ -124,6 +124,44 @@ describe('the order worker killed at the instants found from outside', () => {
     expect(mails.map((m) => m.subject)).toEqual([`Your order ${orderId} is confirmed`]);
     const answer = await request(h.app).get(`/v1/orders/${orderId}`).set('X-API-Key', testKeys.operator);
     expect((answer.body as { status: string }).status).toBe('confirmed');
+  });
+
+  it('refuses a cancellation that reached the retried task after the first run had confirmed the order', async () => {
+    const sku = uniqueSku('LATE');
+    await seedProduct(h.saga.pool, sku, 2_500, 5);
+    const order = pricedOrder([{ sku, quantity: 1, unitPriceMinor: 2_500 }], {
+      payment: { method: 'pm_card_visa' },
+    });
+    await lane.arm(`commitInventory@${order.orderId}`);
+    const handle = await h.saga.startOrder(order);
+    expect(await lane.crashed(60_000)).toBeUndefined();
+    // Sent while no worker runs: it reaches the retried task at its start, before the saga is back at the
+    // point where the first run captured and committed.
+    const cancelling = handle
+      .executeUpdate(cancelUpdate, { args: [{ reason: 'too late', requestedBy: 'crash-test' }] })
+      .then(
+        () => 'applied',
+        (err: unknown) =>
+          err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err),
+      );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await lane.arm(undefined);
+
+    expect((await handle.result()).status).toBe('confirmed');
+    expect(await cancelling).toBe(
+      `order ${order.orderId} was confirmed before the cancellation could take effect`,
+    );
+    expect((await outboxTypes(h.saga.pool, order.orderId)).map((e) => e.type)).toEqual([
+      'order.created',
+      'inventory.reserved',
+      'payment.authorized',
+      'fraud.assessed',
+      'payment.captured',
+      'order.confirmed',
+      'notification.sent',
+    ]);
+    expect(await availableStock(h.saga.pool, sku)).toBe(4);
+    expect(await rowStatus(h.saga.pool, 'payments', order.orderId)).toBe('captured');
   });
 
   it('sends the mail again with the same Message-ID when the worker dies between the accept and its record', async () => {

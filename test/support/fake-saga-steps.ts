@@ -12,6 +12,7 @@ import { createOrderIntakeActivities } from '../../activities/order-intake';
 import type { OrderIntakeActivities } from '../../activities/order-intake';
 import type { OutboxActivities } from '../../activities/outbox';
 import type { PaymentActivities } from '../../activities/payment';
+import type { SagaProgressActivities } from '../../activities/saga-progress';
 import type { GroupEvent } from '../../contracts/group-events';
 import type { Payment } from '../../contracts/payment';
 import { stampedOrderEvent } from '../../contracts/events';
@@ -26,7 +27,8 @@ type SagaStepActivities = OrderIntakeActivities &
   FraudActivities &
   OutboxActivities &
   NotificationActivities &
-  PaymentActivities;
+  PaymentActivities &
+  SagaProgressActivities;
 
 export type FakeSagaSteps = {
   [K in keyof SagaStepActivities]: jest.MockedFunction<SagaStepActivities[K]>;
@@ -138,6 +140,7 @@ export function fakeSagaSteps(fraud: FraudDecision = 'approve'): FakeSagaSteps {
       }
       return reservation;
     }),
+    confirmationRecorded: fakeStep((orderId) => reservations.get(orderId)?.status === 'committed'),
     recordOrderEvents: fakeStep((events) => {
       outbox.push(...events);
     }),
