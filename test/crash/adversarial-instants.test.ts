@@ -14,6 +14,7 @@ import { orderBody, idempotencyKey, startApiHarness, testKeys } from '../support
 import type { ApiHarness } from '../support/api-harness';
 import { availableStock, pricedOrder, seedProduct, uniqueSku } from '../support/catalog';
 import { MailInbox } from '../support/mail-inbox';
+import { paidPathEvents } from '../support/path-events';
 import { CrashLane, laneEnvironment } from './lane';
 
 jest.setTimeout(240_000);
@@ -101,15 +102,7 @@ describe('the order worker killed at the instants found from outside', () => {
     expect(result.status).toBe('confirmed');
     const events = await outboxTypes(h.saga.pool, orderId);
     expect(events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(events.map((e) => e.type)).toEqual([
-      'order.created',
-      'inventory.reserved',
-      'payment.authorized',
-      'fraud.assessed',
-      'payment.captured',
-      'order.confirmed',
-      'notification.sent',
-    ]);
+    expect(events.map((e) => e.type)).toEqual([...paidPathEvents.confirmed]);
     expect(await availableStock(h.saga.pool, sku)).toBe(4);
     expect(await rowStatus(h.saga.pool, 'reservations', orderId)).toBe('committed');
     const { rows } = await h.saga.pool.query<{ payment_intent_id: string }>(
@@ -152,13 +145,7 @@ describe('the order worker killed at the instants found from outside', () => {
       `order ${order.orderId} was confirmed before the cancellation could take effect`,
     );
     expect((await outboxTypes(h.saga.pool, order.orderId)).map((e) => e.type)).toEqual([
-      'order.created',
-      'inventory.reserved',
-      'payment.authorized',
-      'fraud.assessed',
-      'payment.captured',
-      'order.confirmed',
-      'notification.sent',
+      ...paidPathEvents.confirmed,
     ]);
     expect(await availableStock(h.saga.pool, sku)).toBe(4);
     expect(await rowStatus(h.saga.pool, 'payments', order.orderId)).toBe('captured');
