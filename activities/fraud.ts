@@ -2,6 +2,7 @@
 import type { Pool } from 'pg';
 import { stampedOrderEvent } from '../contracts/events';
 import type { EventStamp } from '../contracts/events';
+import { recordedAssessment } from '../contracts/fraud';
 import type { FraudAssessment } from '../contracts/fraud';
 import type { PricedOrder } from '../contracts/order';
 import { inTransaction } from '../platform/database';
@@ -50,9 +51,7 @@ export function createFraudActivities(pool: Pool, settings: FraudSettings) {
           [order.orderId, scored.decision, scored.score, JSON.stringify(scored)],
         );
         const row = recorded.rows[0];
-        const assessment: FraudAssessment = row
-          ? { ...row.assessment, assessedAt: row.assessed_at.toISOString() }
-          : scored;
+        const assessment = row ? recordedAssessment(row.assessment, row.assessed_at) : scored;
         if (assessedEvent) {
           const { decision, score, reasons } = assessment;
           await writeToOutbox(client, [

@@ -68,14 +68,13 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
   }
   const recorded = (orderId: string) => currentPayment(pool, orderId);
 
-  /** The order's PaymentIntent: created (unconfirmed, so nothing is held yet) and recorded once. */
-  async function intentOf(request: AuthorizePaymentRequest): Promise<string> {
+  /**
+   * The order's PaymentIntent: the one its payment row records (read by the caller), or else created
+   * (unconfirmed, so nothing is held yet) and recorded once.
+   */
+  async function intentOf(request: AuthorizePaymentRequest, knownIntent?: string): Promise<string> {
     const { orderId, amountMinor, currency } = request;
-    const { rows } = await pool.query<{ payment_intent_id: string | null }>(
-      'SELECT payment_intent_id FROM payments WHERE order_id = $1',
-      [orderId],
-    );
-    if (rows[0]?.payment_intent_id) return rows[0].payment_intent_id;
+    if (knownIntent) return knownIntent;
     const created = await stripe.paymentIntents.create(
       {
         amount: amountMinor,
@@ -114,7 +113,7 @@ export function createPaymentActivities(pool: Pool, stripe: Stripe) {
     const { orderId, amountMinor, currency } = request;
     let intentId: string;
     try {
-      intentId = await intentOf(request);
+      intentId = await intentOf(request, earlier?.paymentIntentId);
     } catch (err) {
       // The provider would not even create the intent (say, an unknown payment method): a decline.
       const failure = stripeError(err);

@@ -8,7 +8,7 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { Pool } from 'pg';
 import { OrderEvent } from '../contracts/events';
-import { FraudAssessment } from '../contracts/fraud';
+import { FraudAssessment, recordedAssessment } from '../contracts/fraud';
 import { OrderSagaInput } from '../contracts/order-messages';
 import type { OrderState } from '../contracts/order-state';
 import { OrderNotFoundError } from './errors';
@@ -43,15 +43,12 @@ export function createOrderLogReader(client: Client, pool: Pool, namespace: stri
   }
 
   async function fraud(orderId: string) {
-    const { rows } = await pool.query<{ assessment: object; assessed_at: Date }>(
+    const { rows } = await pool.query<{ assessment: FraudAssessment; assessed_at: Date }>(
       'SELECT assessment, assessed_at FROM fraud_assessments WHERE order_id = $1',
       [orderId],
     );
-    // As the fraud step answers it: the recorded assessment with its time.
     const row = rows[0];
-    return row
-      ? FraudAssessment.parse({ ...row.assessment, assessedAt: row.assessed_at.toISOString() })
-      : undefined;
+    return row ? FraudAssessment.parse(recordedAssessment(row.assessment, row.assessed_at)) : undefined;
   }
 
   return async function readOrderLog(orderId: string): Promise<OrderState> {

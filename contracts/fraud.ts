@@ -31,3 +31,8 @@ export const FraudAssessment = z.object({
   assessedAt: z.iso.datetime().optional(),
 });
 export type FraudAssessment = z.infer<typeof FraudAssessment>;
+
+/** An assessment as the fraud step answers it: as recorded, with the time it was recorded. */
+export function recordedAssessment(assessment: FraudAssessment, assessedAt: Date): FraudAssessment {
+  return { ...assessment, assessedAt: assessedAt.toISOString() };
+}
