@@ -59,7 +59,7 @@ export default tseslint.config(
             'eslint.config.mjs',
             'jest.config.js',
             'test/support/closing-line-reporter.js',
-            'api/dashboard/static/*.js',
+            'api/operator/dashboard/static/*.js',
           ],
         },
         tsconfigRootDir: import.meta.dirname,
@@ -104,9 +104,36 @@ export default tseslint.config(
     },
   },
   {
+    // The API talks to workflows through their messages (updates, queries, search attributes) and knows
+    // their types; how a workflow runs its steps is not its business.
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/workflows/*',
+                '!**/workflows/messages',
+                '!**/workflows/group-messages',
+                '!**/workflows/search-attributes',
+                '**/activities/*',
+                '**/workers/*',
+              ],
+              allowTypeImports: true,
+              message: 'The API reaches workflows through workflows/messages and search attributes only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: [
       'platform/config.ts',
       'test/**/*.ts',
+      'harness/**/*.ts',
       'bench/**/*.ts',
       'chaos/**/*.ts',
       'scripts/**/*.ts',
@@ -129,7 +156,7 @@ export default tseslint.config(
   },
   {
     // The operator pages' scripts: plain browser scripts, served as they are (no build step).
-    files: ['api/dashboard/static/*.js'],
+    files: ['api/operator/dashboard/static/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { sourceType: 'script', globals: { ...globals.browser, Chart: 'readonly' } },
   },

@@ -8,13 +8,13 @@ import type { Logger } from '../platform/logger';
 import { connectClient } from '../platform/temporal';
 import { topics } from '../contracts/topics';
 import { createApp } from './app';
-import { createCatalogPublisher } from './catalog-events';
-import { createOrderGateway } from './order-gateway';
-import { readinessChecks } from './readiness';
-import { createSagaStartOutbox } from './saga-start-outbox';
-import { createSagaStartSweeper } from './saga-start-sweeper';
-import { createStalledOrderWatchdog } from './stalled-orders/stalled-order-watchdog';
-import type { StalledOrderWatchdog } from './stalled-orders/stalled-order-watchdog';
+import { createCatalogPublisher } from './catalog/catalog-events';
+import { createOrderGateway } from './orders/order-gateway';
+import { readinessChecks } from './http/readiness';
+import { createSagaStartSweeper } from './orders/saga-start';
+import { createSagaStartOutbox } from '../platform/saga-start-outbox';
+import { createStalledOrderWatchdog } from './operator/stalled-orders/stalled-order-watchdog';
+import type { StalledOrderWatchdog } from './operator/stalled-orders/stalled-order-watchdog';
 
 /** Thrown at start-up when a production API would accept the well-known development keys. */
 export class InsecureApiKeysError extends Error {

@@ -1,5 +1,5 @@
 /**
- * Alerts about orders, raised by the stalled-order watchdog (api/stalled-orders/) rather than by the saga.
+ * Alerts about orders, raised by the stalled-order watchdog (api/operator/stalled-orders/) rather than by the saga.
  * They carry no `sequence`: an order's numbered stream (contracts/events.ts) holds the saga's own
  * transitions, whose contiguity consumers check, and an alert raised beside the saga must not take a
  * number in it. For the same reason they travel on a topic of their own (`topics.orderAlerts`).

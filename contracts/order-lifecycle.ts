@@ -29,3 +29,9 @@ export const cancellableStatuses: readonly OrderStatus[] = [
 export function isSettled(status: OrderStatus): boolean {
   return settledStatuses.includes(status);
 }
+
+/**
+ * The saga's steps that undo an earlier one, registered as compensations (workflows/saga-steps.ts checks
+ * that each is a step); the order timeline marks their activities as compensations.
+ */
+export const compensatingSteps = ['releaseInventory', 'voidPayment'] as const;

@@ -68,7 +68,7 @@ export type PaymentMethodInput = z.infer<typeof PaymentMethodInput>;
 /**
  * What a client submits: no prices (the catalog prices the lines), no order id (the API assigns one).
  * Each SKU may appear on one line only; JSON Schema cannot say that of an array of objects, so the API
- * checks it with the catalog rules and answers 422 duplicate_sku (api/order-pricing.ts).
+ * checks it with the catalog rules and answers 422 duplicate_sku (api/orders/order-pricing.ts).
  */
 export const OrderInput = z.object({
   customerId: CustomerId,

@@ -18,6 +18,6 @@ rm -rf "$out"
 npx tsc -p tsconfig.build.json --outDir "$out"
 # Files the services read at run time besides their code: the migrations and the operator pages.
 cp -r platform/migrations "$out/platform/migrations"
-cp -r api/dashboard/static "$out/api/dashboard/static"
+cp -r api/operator/dashboard/static "$out/api/operator/dashboard/static"
 node "$out/workers/bundle-workflows.js" "$out/workflow-bundle.js"
 echo "[build] services compiled to $out/, workflows bundled to $out/workflow-bundle.js ($((SECONDS - started)) s)"

@@ -22,6 +22,7 @@ import { connectClient, connectWorker } from '../platform/temporal';
 import { createBridgeMetrics } from './bridge-metrics';
 import type { BridgeMetrics } from './bridge-metrics';
 import { createCommandConsumer } from './command-consumer';
+import { createSagaStartOutbox } from '../platform/saga-start-outbox';
 import { createOutboxRelay } from './outbox-relay';
 import type { OutboxRelay } from './outbox-relay';
 
@@ -71,6 +72,7 @@ export function createBridgeWorker(config: AppConfig, logger: Logger): BridgeWor
         temporal: client,
         logger,
         commandLog: createOrderCommandLog(pool, logger),
+        startOutbox: createSagaStartOutbox(pool),
       });
       await commands.start();
       logger.info(

@@ -5,9 +5,8 @@
  * after Temporal answered (applied or refused) or the dead letter was written; a transient failure
  * (Temporal unreachable) is thrown, so kafkajs retries the message and nothing is committed or lost.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { isClosedWorkflowError } from '../platform/closed-workflow';
+import { updateFailureOf } from '../platform/update-failures';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { z } from 'zod';
 import { DeadLetter, OrderCommand, deadLetterHeaders } from '../contracts/commands';
@@ -17,6 +16,7 @@ import type { AppConfig } from '../platform/config';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
 import type { OrderCommandLog } from '../platform/order-command-log';
+import type { SagaStartOutbox } from '../platform/saga-start-outbox';
 import { cancelUpdate, decideReviewUpdate, orderWorkflowId } from '../workflows/messages';
 import { OrderStatusKey } from '../workflows/search-attributes';
 import { commandRecord } from './command-recording';
@@ -38,6 +38,20 @@ export type Disposition =
 export type ApplyCommand = (command: OrderCommand) => Promise<void>;
 /** The final status of an order whose saga has ended (for the dead-letter reason). */
 export type FinalStatus = (orderId: string) => Promise<string | undefined>;
+/** True when the order is accepted and its saga not started yet (it waits in the start outbox). */
+export type AwaitingStart = (orderId: string) => Promise<boolean>;
+
+/**
+ * A command for an order the API accepted a moment ago (or while Temporal was down) whose saga has not
+ * started yet. Thrown like any fault, so the message is retried, never dead-lettered as a missing order:
+ * the API starts the saga (at once, or by its start-outbox sweeper within seconds) and the retry applies.
+ */
+export class SagaNotStartedError extends Error {
+  constructor(orderId: string) {
+    super(`order ${orderId} is accepted but its saga has not started yet; the command is retried`);
+    this.name = 'SagaNotStartedError';
+  }
+}
 
 const MAX_RAW_CHARS = 64 * 1024;
 // A command waits for its saga to settle (seconds); this bounds it when a worker is down, then kafkajs retries.
@@ -49,6 +63,7 @@ export async function dispose(
   value: Buffer | null,
   apply: ApplyCommand,
   finalStatus: FinalStatus,
+  awaitingStart: AwaitingStart,
 ): Promise<Disposition> {
   const raw = value?.toString('utf8') ?? '';
   let json: unknown;
@@ -76,30 +91,17 @@ export async function dispose(
     await apply(command);
     return { kind: 'applied', command };
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const reason = err.cause instanceof Error ? err.cause.message : err.message;
-      return { kind: 'dead-letter', code: 'refused', reason, command: json, parsed: command };
-    }
-    if (isClosedWorkflowError(err)) {
+    const failure = updateFailureOf(err);
+    if (!failure) throw err;
+    const rejected = { kind: 'dead-letter' as const, command: json, parsed: command };
+    if (failure.kind === 'refused') return { ...rejected, code: 'refused', reason: failure.reason };
+    if (failure.kind === 'closed') {
       const status = await finalStatus(command.orderId);
-      return {
-        kind: 'dead-letter',
-        code: 'order_closed',
-        reason: `order ${command.orderId} has already ended${status ? ` as ${status}` : ''}`,
-        command: json,
-        parsed: command,
-      };
+      const ended = `order ${command.orderId} has already ended${status ? ` as ${status}` : ''}`;
+      return { ...rejected, code: 'order_closed', reason: ended };
     }
-    if (err instanceof WorkflowNotFoundError) {
-      return {
-        kind: 'dead-letter',
-        code: 'order_not_found',
-        reason: `order ${command.orderId} does not exist`,
-        command: json,
-        parsed: command,
-      };
-    }
-    throw err;
+    if (await awaitingStart(command.orderId)) throw new SagaNotStartedError(command.orderId);
+    return { ...rejected, code: 'order_not_found', reason: `order ${command.orderId} does not exist` };
   }
 }
 
@@ -147,6 +149,8 @@ export interface CommandConsumerDependencies {
   logger: Logger;
   /** Where each command that reached an order is recorded for the order timeline. */
   commandLog: OrderCommandLog;
+  /** The API's start outbox: a command may reach an order whose saga is about to start. */
+  startOutbox: Pick<SagaStartOutbox, 'find'>;
 }
 
 export function createCommandConsumer(deps: CommandConsumerDependencies): Service {
@@ -178,6 +182,9 @@ export function createCommandConsumer(deps: CommandConsumerDependencies): Servic
     return description.typedSearchAttributes.get(OrderStatusKey);
   };
 
+  const awaitingStart: AwaitingStart = async (orderId) =>
+    (await deps.startOutbox.find(orderId)) !== undefined;
+
   return {
     async start() {
       const groupId = deps.config.kafka.commandsGroupId;
@@ -201,7 +208,7 @@ export function createCommandConsumer(deps: CommandConsumerDependencies): Servic
           const receivedAt = new Date();
           const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_EVERY_MS);
           try {
-            const disposition = await dispose(message.value, apply, finalStatus);
+            const disposition = await dispose(message.value, apply, finalStatus, awaitingStart);
             if (disposition.kind === 'dead-letter') {
               await deps.producer.send({
                 topic: topics.orderCommandsDeadLetter,

@@ -2,11 +2,12 @@
  * How the saga calls its steps. The input check and the database steps (reserve, fraud, commit, release,
  * record) are local activities: each takes milliseconds, is idempotent by order id, and as a local
  * activity runs inside the workflow task instead of costing two more Temporal dispatches (schedule, then
- * complete), measured at about 7× the throughput for a saga of this shape (README, "Why local
+ * complete), measured at about 7× the throughput for a saga of this shape (docs/saga.md, "Why local
  * activities"). The payment and notification steps talk to servers that may be slow or down for minutes:
  * `outsideSteps` runs them local first, as regular activities (pending, with their attempts, in the UI)
  * once a few quick attempts have failed.
  */
+import { compensatingSteps } from '../contracts/order-lifecycle';
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
@@ -153,8 +154,5 @@ export function outsideSteps(
   };
 }
 
-/** The steps the saga registers as compensations (they undo an earlier step); the order timeline marks them. */
-export const compensatingSteps = [
-  'releaseInventory',
-  'voidPayment',
-] as const satisfies readonly (keyof ReturnType<typeof sagaSteps>)[];
+// Every compensation the order timeline marks is a step of the saga.
+compensatingSteps satisfies readonly (keyof ReturnType<typeof sagaSteps>)[];

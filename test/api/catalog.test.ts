@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { createCatalogPublisher } from '../../api/catalog-events';
+import { createCatalogPublisher } from '../../api/catalog/catalog-events';
 import { ProductCreated } from '../../contracts/events';
 import { topics } from '../../contracts/topics';
 import { loadConfig } from '../../platform/config';

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DeadLetter } from '../../contracts/commands';
 import type { OrderCommand } from '../../contracts/commands';
 import { topics } from '../../contracts/topics';
-import { dispose } from '../../workers/command-consumer';
+import { SagaNotStartedError, dispose } from '../../workers/command-consumer';
 import { idempotencyKey, orderBody, startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
 import { sagaOf } from './orders-support';
@@ -217,6 +217,7 @@ describe('command disposition (unit, with fakes)', () => {
     }),
   );
   const noStatus = () => Promise.resolve(undefined);
+  const notQueued = () => Promise.resolve(false);
 
   it("dead-letters a command the saga's validator refuses, with the validator's reason", async () => {
     const refuse = () =>
@@ -226,7 +227,7 @@ describe('command disposition (unit, with fakes)', () => {
           ApplicationFailure.create({ message: 'order ord-1 is confirming and can no longer be cancelled' }),
         ),
       );
-    await expect(dispose(valid, refuse, noStatus)).resolves.toMatchObject({
+    await expect(dispose(valid, refuse, noStatus, notQueued)).resolves.toMatchObject({
       kind: 'dead-letter',
       code: 'refused',
       reason: 'order ord-1 is confirming and can no longer be cancelled',
@@ -235,11 +236,11 @@ describe('command disposition (unit, with fakes)', () => {
 
   it('rethrows a transient failure so the message is retried and its offset not committed', async () => {
     const outage = new Error('14 UNAVAILABLE: connection refused');
-    await expect(dispose(valid, () => Promise.reject(outage), noStatus)).rejects.toBe(outage);
+    await expect(dispose(valid, () => Promise.reject(outage), noStatus, notQueued)).rejects.toBe(outage);
   });
 
   it('reports an applied command', async () => {
-    await expect(dispose(valid, () => Promise.resolve(), noStatus)).resolves.toMatchObject({
+    await expect(dispose(valid, () => Promise.resolve(), noStatus, notQueued)).resolves.toMatchObject({
       kind: 'applied',
       command: { commandId: 'c-1', type: 'order.cancel' },
     });
@@ -250,14 +251,28 @@ describe('command disposition (unit, with fakes)', () => {
       Promise.reject(
         new WorkflowNotFoundError('workflow not found for ID: order-ord-1', 'order-ord-1', undefined),
       );
-    await expect(dispose(valid, missing, noStatus)).resolves.toMatchObject({ code: 'order_not_found' });
+    await expect(dispose(valid, missing, noStatus, notQueued)).resolves.toMatchObject({
+      code: 'order_not_found',
+    });
     const ended = () =>
       Promise.reject(
         new WorkflowNotFoundError('workflow execution already completed', 'order-ord-1', undefined),
       );
-    await expect(dispose(valid, ended, () => Promise.resolve('confirmed'))).resolves.toMatchObject({
-      code: 'order_closed',
-      reason: 'order ord-1 has already ended as confirmed',
-    });
+    await expect(dispose(valid, ended, () => Promise.resolve('confirmed'), notQueued)).resolves.toMatchObject(
+      {
+        code: 'order_closed',
+        reason: 'order ord-1 has already ended as confirmed',
+      },
+    );
+  });
+
+  it('retries, never dead-letters, a command for an accepted order whose saga has not started yet', async () => {
+    const missing = () =>
+      Promise.reject(
+        new WorkflowNotFoundError('workflow not found for ID: order-ord-1', 'order-ord-1', undefined),
+      );
+    await expect(dispose(valid, missing, noStatus, () => Promise.resolve(true))).rejects.toBeInstanceOf(
+      SagaNotStartedError,
+    );
   });
 });

@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { buildOpenApiDocument } from '../../api/openapi';
+import { buildOpenApiDocument } from '../../api/http/openapi';
 import { startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
 

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { createKeyring } from '../../api/auth';
+import { createKeyring } from '../../api/http/auth';
 import { InsecureApiKeysError, createApiServer } from '../../api/server';
 import { ConfigError, loadConfig } from '../../platform/config';
 import { createPool, migrate } from '../../platform/database';

@@ -5,7 +5,7 @@ import type { Admin } from 'kafkajs';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { readinessChecks } from '../../api/readiness';
+import { readinessChecks } from '../../api/http/readiness';
 import { apiRoutes } from '../../contracts/http-api';
 import { loadConfig } from '../../platform/config';
 import { createPool, migrate } from '../../platform/database';

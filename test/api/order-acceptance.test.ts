@@ -4,24 +4,30 @@
  * started by the sweeper or by the first request about it. Real PostgreSQL, Temporal, workers and Kafka;
  * "Temporal down" is an API whose Temporal client points at a closed port.
  */
+import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { createOrderGateway } from '../../api/order-gateway';
-import { createSagaStartOutbox } from '../../api/saga-start-outbox';
-import { createSagaStartSweeper } from '../../api/saga-start-sweeper';
+import { createOrderGateway } from '../../api/orders/order-gateway';
+import { createSagaStartOutbox } from '../../platform/saga-start-outbox';
+import { createSagaStartSweeper } from '../../api/orders/saga-start';
 import { createLogger } from '../../platform/logger';
 import { orderWorkflowId } from '../../workflows/messages';
 import { idempotencyKey, orderBody, startApiHarness, testKeys } from '../support/api-harness';
 import type { ApiHarness } from '../support/api-harness';
 import { productWithStock, waitForStatus } from './orders-support';
+import { topics } from '../../contracts/topics';
+import { TopicCollector } from '../support/topic-collector';
 
 jest.setTimeout(120_000);
 
 let api: ApiHarness;
 let deadTemporal: Connection;
+let deadLetters: TopicCollector;
 beforeAll(async () => {
   api = await startApiHarness();
+  deadLetters = new TopicCollector(api.saga.kafka, topics.orderCommandsDeadLetter);
+  await deadLetters.start();
   deadTemporal = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' });
 });
 afterAll(async () => {
@@ -29,6 +35,7 @@ afterAll(async () => {
   // deadline is 500 ms, the connect timeout 1 s) before the connection goes.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   await deadTemporal?.close();
+  await deadLetters?.stop();
   await api?.stop();
 });
 
@@ -149,5 +156,45 @@ describe('order acceptance (the start outbox)', () => {
     const { orderId } = res.body as { orderId: string };
     await waitForStatus(api, orderId, ['confirmed']);
     expect(await queuedRow(orderId)).toBeUndefined();
+  });
+
+  it('holds a cancel command sent on Kafka for an accepted order until its saga starts, then applies it', async () => {
+    const { orderId } = await acceptWhileTemporalIsDown(idempotencyKey(), 60_000);
+    const commandId = `cmd-${randomUUID()}`;
+    await api.producer.send({
+      topic: topics.orderCommands,
+      acks: -1,
+      messages: [
+        {
+          key: orderId,
+          value: JSON.stringify({
+            commandId,
+            type: 'order.cancel',
+            orderId,
+            payload: { reason: 'cancelled on Kafka before the saga started', requestedBy: 'n8n' },
+          }),
+        },
+      ],
+    });
+    // The bridge's command consumer sees no saga yet: it must retry, not dead-letter the order as unknown.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const deadLettered = () => deadLetters.all().some((m) => m.value.includes(commandId));
+    expect(deadLettered()).toBe(false);
+    expect(await sagaExists(orderId)).toBe(false);
+
+    const logger = createLogger({ log: { ...api.config.log, level: 'silent' } }, 'test-sweeper');
+    const sweeper = createSagaStartSweeper(
+      createOrderGateway(api.saga.client, api.saga.pool, api.config, logger),
+      createSagaStartOutbox(api.saga.pool),
+      logger,
+      { everyMs: 60_000, graceMs: 0, batch: 1_000 },
+    );
+    await sweeper.sweep();
+    const cancelled = await waitForStatus(api, orderId, ['cancelled'], testKeys.storefront, 90_000);
+    expect(cancelled).toMatchObject({
+      orderId,
+      cancellation: { reason: 'cancelled on Kafka before the saga started', requestedBy: 'n8n' },
+    });
+    expect(deadLettered()).toBe(false);
   });
 });

@@ -25,8 +25,9 @@ export async function waitForStatus(
   orderId: string,
   statuses: string[],
   key: string = testKeys.operator,
+  timeoutMs = 30_000,
 ): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await api.http().get(`/v1/orders/${orderId}`).set('X-API-Key', key);
     if (res.status === 200 && statuses.includes((res.body as { status: string }).status))

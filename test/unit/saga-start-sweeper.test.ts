@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { createSagaStartSweeper } from '../../api/saga-start-sweeper';
-import type { QueuedStart } from '../../api/saga-start-outbox';
+import { createSagaStartSweeper } from '../../api/orders/saga-start';
+import type { QueuedStart } from '../../platform/saga-start-outbox';
 import type { PricedOrder } from '../../contracts/order';
 
 const queued = (orderId: string): QueuedStart => ({
