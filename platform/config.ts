@@ -36,7 +36,7 @@ export const DEV_API_KEYS = [
   'operator-dev:operator:dev-operator-key-not-secret',
 ];
 
-/** Environment variable name → schema (with default and description). The README table is generated from it. */
+/** Environment variable name → schema (with default and description). The table in docs/configuration.md is generated from it. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Runtime mode.'),
   LOG_LEVEL: z

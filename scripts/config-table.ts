@@ -1,5 +1,5 @@
 /**
- * Renders the configuration table of the README from the config schema, so the two cannot drift.
+ * Renders the configuration table of docs/configuration.md from the config schema, so the two cannot drift.
  * `npm run docs:config` rewrites the table in place; a test fails when it is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,8 @@ import { envSchema } from '../platform/config';
 
 export const TABLE_START = '<!-- config-table:start -->';
 export const TABLE_END = '<!-- config-table:end -->';
+/** The page that holds the table, relative to the repository root. */
+export const CONFIG_PAGE = 'docs/configuration.md';
 
 export function renderConfigTable(): string {
   const defaults = envSchema.parse({}) as Record<string, unknown>;
@@ -22,15 +24,15 @@ export function renderConfigTable(): string {
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-export function replaceConfigTable(readme: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md needs ${TABLE_START} … ${TABLE_END} markers`);
-  return `${readme.slice(0, start + TABLE_START.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
+export function replaceConfigTable(page: string): string {
+  const start = page.indexOf(TABLE_START);
+  const end = page.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`${CONFIG_PAGE} needs ${TABLE_START} … ${TABLE_END} markers`);
+  return `${page.slice(0, start + TABLE_START.length)}\n${renderConfigTable()}\n${page.slice(end)}`;
 }
 
 if (require.main === module) {
-  const readmePath = path.resolve(__dirname, '../README.md');
-  writeFileSync(readmePath, replaceConfigTable(readFileSync(readmePath, 'utf8')));
-  console.log('README.md configuration table updated');
+  const pagePath = path.resolve(__dirname, '..', CONFIG_PAGE);
+  writeFileSync(pagePath, replaceConfigTable(readFileSync(pagePath, 'utf8')));
+  console.log(`${CONFIG_PAGE} configuration table updated`);
 }

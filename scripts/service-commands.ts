@@ -16,7 +16,7 @@ export const defaultBuildDir = path.join(repoRoot, 'dist');
  * Old-space limit of each V8 heap (the main thread's, and the order worker's workflow thread's), in MB.
  * Node's default here is about 4 GB, and V8 lets the heap grow toward it before collecting hard: under
  * overload the order worker reached 300 MB RSS that way. Capped at 192 MB it peaked at 234 MB with the same
- * throughput and CPU (README, "Benchmark"). The Docker image sets the same through NODE_OPTIONS.
+ * throughput and CPU (docs/benchmark.md). The Docker image sets the same through NODE_OPTIONS.
  */
 export const SERVICE_HEAP_LIMIT_MB = 192;
 

@@ -127,7 +127,7 @@ describe('Druid (real) ingesting the Kafka topics', () => {
       [orderId],
       events.length,
     );
-    // Reported, not asserted beyond the deadline: the README quotes this figure.
+    // Reported, not asserted beyond the deadline: docs/stack.md quotes this figure.
     console.log(`Druid: ${events.length} order events queryable ${Date.now() - producedAt} ms after produce`);
 
     expect(rows).toEqual([

@@ -45,7 +45,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME/);
   });
 
-  it('describes every variable, so the README table has no blanks', () => {
+  it('describes every variable, so the table in docs/configuration.md has no blanks', () => {
     for (const [name, schema] of Object.entries(envSchema.shape)) {
       expect([name, schema.description?.length ?? 0]).not.toEqual([name, 0]);
     }

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { envSchema } from '../../platform/config';
-import { renderConfigTable, replaceConfigTable } from '../../scripts/config-table';
+import { CONFIG_PAGE, renderConfigTable, replaceConfigTable } from '../../scripts/config-table';
 
-const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+const page = readFileSync(path.resolve(__dirname, '../..', CONFIG_PAGE), 'utf8');
 
-describe('README configuration table', () => {
+describe('configuration table of docs/configuration.md', () => {
   it('is the one generated from the config schema (run `npm run docs:config` after changing it)', () => {
-    expect(replaceConfigTable(readme)).toBe(readme);
+    expect(replaceConfigTable(page)).toBe(page);
   });
 
   it('lists every variable with its default', () => {
