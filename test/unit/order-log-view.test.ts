@@ -1,6 +1,6 @@
 import type { OrderEvent } from '../../contracts/events';
 import type { PricedOrder } from '../../contracts/order';
-import { IncompleteOrderLogError, orderStateFromLog } from '../../api/order-log-view';
+import { IncompleteOrderLogError, orderStateFromLog } from '../../api/orders/order-log-view';
 
 const order: PricedOrder = {
   orderId: 'ord-1',

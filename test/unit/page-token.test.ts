@@ -1,4 +1,4 @@
-import { openPageToken, pageTokenKey, sealPageToken } from '../../api/page-token';
+import { openPageToken, pageTokenKey, sealPageToken } from '../../api/orders/page-token';
 
 describe('sealed page tokens of the order listing', () => {
   const key = pageTokenKey(['secret-b', 'secret-a']);

@@ -2,9 +2,9 @@ import express from 'express';
 import type { Express } from 'express';
 import type { Pool } from 'pg';
 import request from 'supertest';
-import { errorHandler } from '../../api/error-handler';
-import { rateLimit, retryAfterSeconds } from '../../api/rate-limit';
-import { createRateLimitStore } from '../../api/rate-limit-store';
+import { errorHandler } from '../../api/http/error-handler';
+import { rateLimit, retryAfterSeconds } from '../../api/http/rate-limit';
+import { createRateLimitStore } from '../../api/http/rate-limit-store';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 

@@ -1,9 +1,9 @@
 import { OrderStalled } from '../../contracts/order-alerts';
 import { topics, topicsForOrderEvent } from '../../contracts/topics';
-import { alertsToRaise } from '../../api/stalled-orders/stall-alerts';
-import { stalledAfterReview } from '../../api/stalled-orders/stalled-order-finder';
-import type { StalledOrder, StalledOrderCheck } from '../../api/stalled-orders/stalled-order-finder';
-import { checkEveryMs } from '../../api/stalled-orders/stalled-order-watchdog';
+import { alertsToRaise } from '../../api/operator/stalled-orders/stall-alerts';
+import { stalledAfterReview } from '../../api/operator/stalled-orders/stalled-order-finder';
+import type { StalledOrder, StalledOrderCheck } from '../../api/operator/stalled-orders/stalled-order-finder';
+import { checkEveryMs } from '../../api/operator/stalled-orders/stalled-order-watchdog';
 
 const minutes = (n: number) => n * 60_000;
 const at = (iso: string) => new Date(iso);
