@@ -8,12 +8,12 @@ import type { Workload } from './phases';
 import { runPhase } from './phases';
 import type { CpuWindow } from './process-monitor';
 import { sourceService } from '../scripts/service-commands';
-import { spawnService, stopServices } from './processes';
+import { spawnService, stopServices } from '../harness/processes';
 import { abortOnExit } from './saga-services';
-import { waitForPollers } from './temporal-pollers';
-import { serviceEnv } from './identity';
+import { waitForPollers } from '../harness/temporal-pollers';
+import { serviceEnv } from '../harness/identity';
 import { peakOptions } from './saga-bench';
-import { UnitRegistry } from './tracker';
+import { UnitRegistry } from '../harness/tracker';
 
 export interface BareRun {
   registry: UnitRegistry;

@@ -1,7 +1,7 @@
 /** Drives the bare workflow: start it, wait for its result, the same way the saga's orders are driven. */
 import type { Client } from '@temporalio/client';
 import type { bareWorkflow } from './bare/workflows';
-import type { Phase, UnitRegistry } from './tracker';
+import type { Phase, UnitRegistry } from '../harness/tracker';
 
 export function createBareDriver(client: Client, taskQueue: string, suffix: string, registry: UnitRegistry) {
   let counter = 0;

@@ -1,8 +1,9 @@
 /** Command line of `npm run bench`: parsed with node:util, checked with zod, explained by --help. */
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { OrderMix } from './mix';
-import { defaultMix, orderPaths, parseMix, pathMeaning } from './mix';
+import type { CliResult } from '../harness/command';
+import { parseCommandLine } from '../harness/command';
+import type { OrderMix } from '../harness/mix';
+import { defaultMix, orderPaths, parseMix, pathMeaning } from '../harness/mix';
 
 const positive = z.coerce.number().positive();
 const Options = z
@@ -83,30 +84,10 @@ const argSpec = {
   help: flag,
 };
 
-// Errors of node:util come from another realm under test runners, where `instanceof Error` fails.
-const messageOf = (err: unknown) =>
-  typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : String(err);
-
 /** Parsed options, the usage text for --help, or an error message. */
-export function parseCli(argv: string[]): { options: BenchOptions } | { help: string } | { error: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: argSpec }));
-  } catch (err) {
-    return { error: messageOf(err) };
-  }
-  if (values.help) return { help: usage };
-  const parsed = Options.safeParse(values);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) =>
-      i.path.length ? `--${i.path.join('.')}: ${i.message}` : i.message,
-    );
-    return { error: issues.join('; ') };
-  }
-  const { 'orders-mix': mixText, ...rest } = parsed.data;
-  try {
-    return { options: { ...rest, mix: parseMix(mixText) } };
-  } catch (err) {
-    return { error: messageOf(err) };
-  }
+export function parseCli(argv: string[]): CliResult<BenchOptions> {
+  return parseCommandLine(argv, argSpec, Options, usage, ({ 'orders-mix': mixText, ...rest }) => ({
+    ...rest,
+    mix: parseMix(mixText),
+  }));
 }

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { AppConfig } from '../platform/config';
 import type { BenchOptions } from './cli';
 import type { Cleanup } from './cleanup';
-import type { BenchIdentity } from './identity';
+import type { BenchIdentity } from '../harness/identity';
 import type { RunContext } from './phases';
 import type { ProcessMonitor } from './process-monitor';
 

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { repoRoot } from './processes';
+import { repoRoot } from '../harness/processes';
 
 const run = promisify(execFile);
 

@@ -5,8 +5,8 @@
 import type { Admin } from 'kafkajs';
 import type { KafkaTrigger, Lag } from './n8n-lag';
 import { consumerLag } from './n8n-lag';
-import type { OutboxReading } from './outbox-metrics';
-import { readOutbox } from './outbox-metrics';
+import type { OutboxReading } from '../harness/outbox-metrics';
+import { readOutbox } from '../harness/outbox-metrics';
 
 export interface Series<T> {
   max: T | undefined;

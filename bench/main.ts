@@ -6,12 +6,13 @@
 import { loadConfig } from '../platform/config';
 import { closeLingeringSockets, createKafka } from '../platform/kafka';
 import { createLogger } from '../platform/logger';
+import { answerCli, runMain } from '../harness/command';
 import type { BareRun } from './bare-bench';
 import { runBareBench } from './bare-bench';
 import { Cleanup } from './cleanup';
 import { parseCli } from './cli';
 import type { BenchContext } from './context';
-import { createIdentity } from './identity';
+import { createIdentity } from '../harness/identity';
 import { ProcessMonitor } from './process-monitor';
 import { findStackServers } from './stack-servers';
 import { ratioLine, report } from './report';
@@ -20,14 +21,7 @@ import { runSagaBench } from './saga-bench';
 
 async function main(): Promise<number> {
   const cli = parseCli(process.argv.slice(2));
-  if ('help' in cli) {
-    console.log(cli.help);
-    return 0;
-  }
-  if ('error' in cli) {
-    console.error(`${cli.error}\n\nnpm run bench -- --help lists the options`);
-    return 2;
-  }
+  if (!('options' in cli)) return answerCli(cli, 'npm run bench');
   const { options } = cli;
 
   // The benchmark's own clients stay quiet: a broker outage is reported in the results, not as log noise.
@@ -89,11 +83,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-// Exits explicitly: kafkajs keeps retry timers alive after a broker restart, which would hold the process open.
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

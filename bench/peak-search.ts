@@ -3,7 +3,7 @@ import type { SearchOptions, StepVerdict, TriedStep } from './peak';
 import { judgeStep, nextRate, peakOf } from './peak';
 import type { PhaseResult, RunContext, Workload } from './phases';
 import { runPhase } from './phases';
-import { waitForDrain } from './load';
+import { waitForDrain } from '../harness/load';
 
 export interface PeakStep {
   result: PhaseResult;

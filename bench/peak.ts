@@ -2,14 +2,7 @@
  * The peak search's decisions, kept pure so they can be tested: whether a step at a fixed offered rate was
  * sustainable, and which rate to try next.
  */
-
-/** Cumulative counts of one step, sampled about once a second from its start. */
-export interface StepSample {
-  atS: number;
-  offered: number;
-  failed: number;
-  settled: number;
-}
+import type { StepSample } from '../harness/tracker';
 
 export interface StepVerdict {
   sustainable: boolean;

@@ -1,7 +1,7 @@
 /** One phase of load at a fixed rate (warm-up, a peak-search step, the latency run), then its drain. */
-import type { OpenLoopResult } from './load';
-import { runOpenLoop, waitForDrain } from './load';
-import { Phase } from './tracker';
+import type { OpenLoopResult } from '../harness/load';
+import { runOpenLoop, waitForDrain } from '../harness/load';
+import { Phase } from '../harness/tracker';
 
 /** Something the benchmark can offer at a rate: saga orders or bare workflows. */
 export interface Workload {

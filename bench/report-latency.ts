@@ -1,9 +1,9 @@
 /** Latency rows of the report, computed from the units a phase accepted. */
 import type { LatencySummary } from './latency-stats';
 import { formatMs, summarize } from './latency-stats';
-import type { OrderPath } from './mix';
-import { orderPaths } from './mix';
-import type { Unit } from './tracker';
+import type { OrderPath } from '../harness/mix';
+import { orderPaths } from '../harness/mix';
+import type { Unit } from '../harness/tracker';
 
 /** The terminal event each path is built to end with. */
 export const expectedOutcome: Record<OrderPath, string> = {

@@ -2,8 +2,8 @@
 import { formatMs, summarize } from './latency-stats';
 import type { PeakSearch } from './peak-search';
 import { expectedOutcome } from './report-latency';
-import { table } from './table';
-import type { Unit, UnitRegistry } from './tracker';
+import { table } from '../harness/table';
+import type { Unit, UnitRegistry } from '../harness/tracker';
 
 const f1 = (n: number) => n.toFixed(1);
 

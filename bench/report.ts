@@ -1,15 +1,15 @@
 /** The final report: readable tables of what was measured, the audit verdict, and the saga/bare ratio last. */
 import type { BareRun } from './bare-bench';
-import { verdictLine } from './event-audit';
+import { verdictLine } from '../harness/event-audit';
 import { formatMs } from './latency-stats';
-import type { OrderMix } from './mix';
-import { describeMix } from './mix';
+import type { OrderMix } from '../harness/mix';
+import { describeMix } from '../harness/mix';
 import type { Lag } from './n8n-lag';
 import type { ProcessMonitor } from './process-monitor';
 import { bareLatencyRows, latencyHeaders, sagaLatencyRows, unexpectedOutcomes } from './report-latency';
 import { peakTable } from './report-peak';
 import type { SagaRun } from './saga-bench';
-import { table } from './table';
+import { table } from '../harness/table';
 
 const f1 = (n: number) => n.toFixed(1);
 const num = (n: number | undefined, digits: number) => (n === undefined ? '-' : n.toFixed(digits));

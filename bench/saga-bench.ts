@@ -5,25 +5,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { topics } from '../contracts/topics';
-import { benchCatalog, fraudCheck, seedCatalog } from './catalog';
+import { benchCatalog, fraudCheck, seedCatalog } from '../harness/catalog';
 import type { BenchContext } from './context';
-import type { AuditSummary } from './event-audit';
-import { auditOrders } from './event-audit';
+import type { AuditSummary } from '../harness/event-audit';
+import { auditOrders } from '../harness/event-audit';
 import type { OutageTimes } from './kafka-outage';
 import { kafkaOutage } from './kafka-outage';
 import { LagSampler } from './lag-sampler';
-import { createPathPicker } from './mix';
+import { createPathPicker } from '../harness/mix';
 import { readKafkaTriggers } from './n8n-lag';
-import { OrderEventFeed } from './order-event-feed';
+import { OrderEventFeed } from '../harness/order-event-feed';
 import type { PeakSearch } from './peak-search';
 import { searchPeak } from './peak-search';
 import type { PhaseResult, Workload } from './phases';
 import { runPhase } from './phases';
 import type { CpuWindow } from './process-monitor';
-import { repoRoot } from './processes';
+import { repoRoot } from '../harness/processes';
 import { startSagaServices } from './saga-services';
 import { createSagaDriver } from './saga-driver';
-import { UnitRegistry } from './tracker';
+import { UnitRegistry } from '../harness/tracker';
 
 export interface SagaRun {
   /** How the saga ran its database steps (SAGA_STEP_ACTIVITIES). */

@@ -4,16 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { terminalTypes } from './event-audit';
-import type { ApiClient } from './api-client';
-import { failureCause } from './api-client';
-import type { BenchCatalog } from './catalog';
-import { orderBody } from './catalog';
-import type { BenchIdentity } from './identity';
-import type { OrderPath } from './mix';
-import { orderPaths } from './mix';
-import type { FeedEvent } from './order-event-feed';
-import type { Phase, UnitRegistry } from './tracker';
+import type { ApiClient } from '../harness/api-client';
+import { failureCause } from '../harness/api-client';
+import type { BenchCatalog } from '../harness/catalog';
+import { orderBody } from '../harness/catalog';
+import type { BenchIdentity } from '../harness/identity';
+import type { OrderPath } from '../harness/mix';
+import { customerIds, orderEventHandler, reactionTo } from '../harness/operator';
+import type { FeedEvent } from '../harness/order-event-feed';
+import type { Phase, UnitRegistry } from '../harness/tracker';
 
 const Accepted = z.object({ orderId: z.string().min(1) });
 
@@ -30,14 +29,12 @@ export function createSagaDriver(
   catalog: BenchCatalog,
   registry: UnitRegistry,
 ): SagaDriver {
-  let counter = 0;
+  const customers = customerIds(id.customerPrefix);
   const reactions = new Map<string, number>();
-  const reactedTo = new Set<string>();
-  const pathOf = new RegExp(`^${id.customerPrefix}-(${orderPaths.join('|')})-\\d+$`);
   const count = (what: string) => reactions.set(what, (reactions.get(what) ?? 0) + 1);
 
   async function submit(phase: Phase, path: OrderPath): Promise<void> {
-    const customerId = `${id.customerPrefix}-${path}-${counter++}`;
+    const customerId = customers.next(path);
     const sentAt = Date.now();
     try {
       const answer = await api.request(
@@ -59,30 +56,22 @@ export function createSagaDriver(
 
   /** Approve (or, on the cancel path, cancel) once per order, however often the event is delivered. */
   async function react(orderId: string, path: OrderPath): Promise<void> {
-    const cancel = path === 'cancel';
-    const route = `/v1/orders/${orderId}/${cancel ? 'cancel' : 'review'}`;
-    const body = cancel
-      ? { reason: 'benchmark compensation path' }
-      : { decision: 'approve', reviewer: 'benchmark', note: 'approved by the benchmark' };
+    const { route, body, succeeded } = reactionTo(orderId, path, { reviewer: 'benchmark', run: 'benchmark' });
     try {
       const answer = await api.request('POST', route, id.operator.secret, body, {
         'Idempotency-Key': `bench-react-${orderId}`,
       });
-      count(answer.status === 200 ? `200 ${cancel ? 'cancel' : 'approve'}` : failureCause(answer));
+      count(answer.status === 200 ? succeeded : failureCause(answer));
     } catch (err) {
       count(err instanceof Error ? err.name : 'error');
     }
   }
 
-  function onEvent(event: FeedEvent): void {
-    const path = pathOf.exec(event.customerId ?? '')?.[1] as OrderPath | undefined;
-    if (!path) return;
-    if (terminalTypes.includes(event.type)) registry.settle(event.subject, event.type, event.receivedAt);
-    if (event.type === 'order.review_required' && !reactedTo.has(event.subject)) {
-      reactedTo.add(event.subject);
-      void react(event.subject, path);
-    }
-  }
+  const onEvent = orderEventHandler(
+    customers.pathOf,
+    (orderId, type, at) => registry.settle(orderId, type, at),
+    (orderId, path) => void react(orderId, path),
+  );
 
   return { submit, onEvent, reactions };
 }

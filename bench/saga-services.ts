@@ -1,12 +1,12 @@
 /** Starts the benchmark's API, order worker and bridge worker and waits until they serve. */
 import { connectClient } from '../platform/temporal';
-import { ApiClient } from './api-client';
+import { ApiClient } from '../harness/api-client';
 import type { BenchContext } from './context';
-import { serviceEnv } from './identity';
-import type { ServiceProcess } from './processes';
+import { serviceEnv } from '../harness/identity';
+import type { ServiceProcess } from '../harness/processes';
 import { builtService } from '../scripts/service-commands';
-import { logTail, spawnService, stopServices } from './processes';
-import { waitForPollers } from './temporal-pollers';
+import { logTail, spawnService, stopServices } from '../harness/processes';
+import { waitForPollers } from '../harness/temporal-pollers';
 
 const services = [
   { name: 'api', entry: 'api/main.ts' },

@@ -1,14 +1,8 @@
 /**
- * The local stack's servers, found by the pid files `stack/up` writes, so the benchmark can say where
- * the machine's CPU goes (each server with its child processes: PostgreSQL's backends, Druid's JVMs).
+ * The local stack's servers that run, found by the pid files `stack/up` writes, so the benchmark can say
+ * where the machine's CPU goes (each server with its child processes: PostgreSQL's backends, Druid's JVMs).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { isAlive } from './proc-stats';
-import { repoRoot } from './processes';
-
-/** The servers of stack/lib.sh, in its order. */
-const stackServers = ['temporal', 'kafka', 'postgres', 'maildev', 'inbox', 'localstripe', 'druid', 'n8n'];
+import { readStackServers, stackServerPid } from '../harness/stack-servers';
 
 export interface StackServers {
   running: { name: string; pid: number }[];
@@ -19,14 +13,9 @@ export interface StackServers {
 export function findStackServers(): StackServers {
   const running: StackServers['running'] = [];
   const missing: string[] = [];
-  for (const name of stackServers) {
-    let pid = NaN;
-    try {
-      pid = Number(readFileSync(path.join(repoRoot, '.stack', 'run', `${name}.pid`), 'utf8').trim());
-    } catch {
-      // No pid file: not started.
-    }
-    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) running.push({ name, pid });
+  for (const { name } of readStackServers()) {
+    const pid = stackServerPid(name);
+    if (pid !== undefined) running.push({ name, pid });
     else missing.push(name);
   }
   const notes = missing.length

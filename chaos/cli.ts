@@ -1,8 +1,9 @@
 /** Command line of `npm run chaos`: parsed with node:util, checked with zod, explained by --help. */
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { OrderMix } from '../bench/mix';
-import { orderPaths, parseMix, pathMeaning } from '../bench/mix';
+import type { CliResult } from '../harness/command';
+import { parseCommandLine } from '../harness/command';
+import type { OrderMix } from '../harness/mix';
+import { orderPaths, parseMix, pathMeaning } from '../harness/mix';
 import type { FaultKind } from './faults';
 import { faultKinds, faultMeaning } from './faults';
 
@@ -69,10 +70,6 @@ const argSpec = {
   help: { type: 'boolean' },
 } as const;
 
-// Errors of node:util come from another realm under test runners, where `instanceof Error` fails.
-const messageOf = (err: unknown) =>
-  typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : String(err);
-
 function parseFaults(list: string): FaultKind[] {
   const faults = list
     .split(',')
@@ -87,38 +84,15 @@ function parseFaults(list: string): FaultKind[] {
 }
 
 /** Parsed options, the usage text for --help, or an error message. */
-export function parseChaosCli(
-  argv: string[],
-): { options: ChaosOptions } | { help: string } | { error: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: argSpec }));
-  } catch (err) {
-    return { error: messageOf(err) };
-  }
-  if (values.help) return { help: usage };
-  const parsed = Options.safeParse(values);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) =>
-      i.path.length ? `--${i.path.join('.')}: ${i.message}` : i.message,
-    );
-    return { error: issues.join('; ') };
-  }
-  const o = parsed.data;
-  try {
-    return {
-      options: {
-        orders: o.orders,
-        rate: o.rate,
-        faults: parseFaults(o.faults),
-        warmupS: o.warmup,
-        intervalS: o.interval,
-        downS: o.down,
-        drainS: o.drain,
-        mix: parseMix(o['orders-mix']),
-      },
-    };
-  } catch (err) {
-    return { error: messageOf(err) };
-  }
+export function parseChaosCli(argv: string[]): CliResult<ChaosOptions> {
+  return parseCommandLine(argv, argSpec, Options, usage, (o) => ({
+    orders: o.orders,
+    rate: o.rate,
+    faults: parseFaults(o.faults),
+    warmupS: o.warmup,
+    intervalS: o.interval,
+    downS: o.down,
+    drainS: o.drain,
+    mix: parseMix(o['orders-mix']),
+  }));
 }

@@ -7,15 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { ApiAnswer, ApiClient } from '../bench/api-client';
-import { failureCause } from '../bench/api-client';
-import type { BenchCatalog } from '../bench/catalog';
-import { orderBody } from '../bench/catalog';
-import { terminalTypes } from '../bench/event-audit';
-import type { BenchIdentity } from '../bench/identity';
-import type { OrderPath } from '../bench/mix';
-import { orderPaths } from '../bench/mix';
-import type { FeedEvent } from '../bench/order-event-feed';
+import type { ApiAnswer, ApiClient } from '../harness/api-client';
+import { failureCause } from '../harness/api-client';
+import type { BenchCatalog } from '../harness/catalog';
+import { orderBody } from '../harness/catalog';
+import type { BenchIdentity } from '../harness/identity';
+import type { OrderPath } from '../harness/mix';
+import { customerIds, orderEventHandler, reactionTo } from '../harness/operator';
+import type { FeedEvent } from '../harness/order-event-feed';
 import type { OrderLedger } from './ledger';
 
 const Accepted = z.object({ orderId: z.string().min(1) });
@@ -41,11 +40,9 @@ export function createChaosDriver(
   ledger: OrderLedger,
   retryLimitMs: number,
 ): ChaosDriver {
-  let counter = 0;
+  const customers = customerIds(id.customerPrefix);
   let pending = 0;
   const reactions = new Map<string, number>();
-  const reactedTo = new Set<string>();
-  const pathOf = new RegExp(`^${id.customerPrefix}-(${orderPaths.join('|')})-\\d+$`);
   const count = (what: string) => reactions.set(what, (reactions.get(what) ?? 0) + 1);
 
   async function call(
@@ -62,7 +59,7 @@ export function createChaosDriver(
   }
 
   async function submit(path: OrderPath): Promise<void> {
-    const customerId = `${id.customerPrefix}-${path}-${counter++}`;
+    const customerId = customers.next(path);
     const key = `chaos-${randomUUID()}`;
     const body = orderBody(path, customerId, catalog);
     const record = ledger.offer(key, path, customerId, Date.now());
@@ -97,11 +94,7 @@ export function createChaosDriver(
 
   /** Approve (or, on the cancel path, cancel) once per order, retried until the API answers for good. */
   async function react(orderId: string, path: OrderPath): Promise<void> {
-    const cancel = path === 'cancel';
-    const route = `/v1/orders/${orderId}/${cancel ? 'cancel' : 'review'}`;
-    const body = cancel
-      ? { reason: 'chaos run compensation path' }
-      : { decision: 'approve', reviewer: 'chaos', note: 'approved by the chaos run' };
+    const { route, body, succeeded } = reactionTo(orderId, path, { reviewer: 'chaos', run: 'chaos run' });
     const started = Date.now();
     pending++;
     try {
@@ -110,13 +103,7 @@ export function createChaosDriver(
         const done = !('error' in answer) && !retryable(answer);
         if (done || Date.now() - started > retryLimitMs) {
           // 409 order_closed after a retry: an earlier attempt did it and only its answer was lost.
-          count(
-            'error' in answer
-              ? answer.error
-              : answer.status === 200
-                ? `200 ${cancel ? 'cancel' : 'approve'}`
-                : failureCause(answer),
-          );
+          count('error' in answer ? answer.error : answer.status === 200 ? succeeded : failureCause(answer));
           return;
         }
         await sleep(RETRY_EVERY_MS);
@@ -126,15 +113,11 @@ export function createChaosDriver(
     }
   }
 
-  function onEvent(event: FeedEvent): void {
-    const path = pathOf.exec(event.customerId ?? '')?.[1] as OrderPath | undefined;
-    if (!path) return;
-    if (terminalTypes.includes(event.type)) ledger.settle(event.subject, event.type, event.receivedAt);
-    if (event.type === 'order.review_required' && !reactedTo.has(event.subject)) {
-      reactedTo.add(event.subject);
-      void react(event.subject, path);
-    }
-  }
+  const onEvent = orderEventHandler(
+    customers.pathOf,
+    (orderId, type, at) => ledger.settle(orderId, type, at),
+    (orderId, path) => void react(orderId, path),
+  );
 
   return { submit, onEvent, reactions, pendingReactions: () => pending };
 }

@@ -8,7 +8,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosServices } from './services';
 import type { StackServer } from './stack-server';
-import { killStackServer, stackServerPid, startStackServer } from './stack-server';
+import { stackServerPid } from '../harness/stack-servers';
+import { killStackServer, startStackServer } from './stack-server';
 
 export const faultKinds = [
   'order-worker',

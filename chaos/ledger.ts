@@ -3,7 +3,8 @@
  * with the same Idempotency-Key, as a storefront would), its acceptance, and its settlement as read from
  * Kafka. The fault windows and the final checks are computed from this record alone.
  */
-import type { OrderPath } from '../bench/mix';
+import type { OrderPath } from '../harness/mix';
+import { Settlements } from '../harness/tracker';
 
 export interface OrderRecord {
   idempotencyKey: string;
@@ -39,9 +40,8 @@ export interface Attempt {
 export class OrderLedger {
   readonly attempts: Attempt[] = [];
   private readonly records: OrderRecord[] = [];
-  private readonly byOrderId = new Map<string, OrderRecord>();
-  /** Settlements read before the acceptance they belong to arrived (the event outran the HTTP answer). */
-  private readonly early = new Map<string, { outcome: string; at: number }>();
+  /** Accepted orders by order id; a settlement read before its acceptance waits there for it. */
+  private readonly byOrderId = new Settlements<OrderRecord>();
 
   offer(idempotencyKey: string, path: OrderPath, customerId: string, at: number): OrderRecord {
     const record: OrderRecord = { idempotencyKey, path, customerId, firstSentAt: at, attempts: 0 };
@@ -57,24 +57,12 @@ export class OrderLedger {
   accept(record: OrderRecord, orderId: string, at: number): void {
     record.orderId = orderId;
     record.acceptedAt = at;
-    this.byOrderId.set(orderId, record);
-    const early = this.early.get(orderId);
-    if (early) {
-      this.early.delete(orderId);
-      this.settle(orderId, early.outcome, early.at);
-    }
+    this.byOrderId.accept(orderId, record);
   }
 
   /** The first terminal event counts; redeliveries are the audit's business. */
   settle(orderId: string, outcome: string, at: number): void {
-    const record = this.byOrderId.get(orderId);
-    if (!record) {
-      if (!this.early.has(orderId)) this.early.set(orderId, { outcome, at });
-      return;
-    }
-    if (record.outcome !== undefined) return;
-    record.outcome = outcome;
-    record.settledAt = at;
+    this.byOrderId.settle(orderId, outcome, at);
   }
 
   giveUp(record: OrderRecord, why: string): void {

@@ -4,20 +4,14 @@
  * order was lost or stuck, stock adds up, and every order's events are whole. Exit code 1 when any check
  * failed. `npm run chaos -- --help` for the options.
  */
+import { answerCli, runMain } from '../harness/command';
 import { parseChaosCli } from './cli';
 import { chaosPassed, report } from './report';
 import { runChaos } from './run';
 
 async function main(): Promise<number> {
   const cli = parseChaosCli(process.argv.slice(2));
-  if ('help' in cli) {
-    console.log(cli.help);
-    return 0;
-  }
-  if ('error' in cli) {
-    console.error(`${cli.error}\n\nnpm run chaos -- --help lists the options`);
-    return 2;
-  }
+  if (!('options' in cli)) return answerCli(cli, 'npm run chaos');
   let stopReason: string | undefined;
   process.on('SIGINT', () => {
     if (stopReason === undefined) {
@@ -36,11 +30,4 @@ async function main(): Promise<number> {
   return chaosPassed(result) ? 0 : 1;
 }
 
-// Exits explicitly: kafkajs keeps retry timers alive after a broker restart, which would hold the process open.
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -4,7 +4,7 @@
  * how fast the run's own consumer rejoined its group after a broker restart.
  */
 import type { Pool } from 'pg';
-import { terminalTypes } from '../bench/event-audit';
+import { terminalTypes } from '../harness/event-audit';
 import type { OrderLedger } from './ledger';
 
 export async function stampPublication(pool: Pool, ledger: OrderLedger): Promise<void> {

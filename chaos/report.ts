@@ -1,5 +1,5 @@
 /** The final tables of a chaos run: one row per fault, the orders, one row per checked invariant. */
-import { table } from '../bench/table';
+import { table } from '../harness/table';
 import type { ChaosResult } from './run';
 
 const s = (seconds: number | undefined, none = '—') =>

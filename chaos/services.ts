@@ -1,18 +1,18 @@
 /**
  * The chaos run's own API, order worker and bridge worker: each a child process started as `npm start`
- * starts it (bench/processes.ts), on the run's own port, task queues and keys. The run kills and
+ * starts it (harness/processes.ts), on the run's own port, task queues and keys. The run kills and
  * respawns them itself, so it knows which exits it caused; any other exit is a finding, noted and healed
  * by a respawn so the run can go on and still check the invariants.
  */
 import type { Client } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiClient } from '../bench/api-client';
-import type { BenchIdentity } from '../bench/identity';
-import { metricValue } from '../bench/outbox-metrics';
-import type { ServiceProcess } from '../bench/processes';
-import { logTail, spawnService, stopServices } from '../bench/processes';
+import { ApiClient } from '../harness/api-client';
+import type { BenchIdentity } from '../harness/identity';
+import { metricValue } from '../harness/outbox-metrics';
+import type { ServiceProcess } from '../harness/processes';
+import { logTail, spawnService, stopServices } from '../harness/processes';
 import { sourceService } from '../scripts/service-commands';
-import { waitForPollers } from '../bench/temporal-pollers';
+import { waitForPollers } from '../harness/temporal-pollers';
 
 export const serviceNames = ['api', 'order-worker', 'bridge-worker'] as const;
 export type ServiceName = (typeof serviceNames)[number];

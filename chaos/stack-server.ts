@@ -1,68 +1,31 @@
 /**
- * The local stack's servers as the chaos run sees them: the pid `stack/up` recorded under
- * .stack/run/<name>.pid (checked against the process's command line, as stack/lib.sh does, because pids
- * get reused), a SIGKILL to exactly that process, and `bash stack/up <name>` to bring it back.
+ * The stack's servers the chaos run needs and kills: a SIGKILL to exactly the process `stack/up` recorded
+ * (harness/stack-servers.ts finds and verifies it), and `bash stack/up <name>` to bring it back.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { repoRoot } from '../bench/processes';
+import { repoRoot } from '../harness/processes';
+import { pidAlive, stackServerPid } from '../harness/stack-servers';
 
 const run = promisify(execFile);
 
+/** The servers its faults kill or stop (names of stack/servers.txt); brought back after the run if down. */
 export const stackServers = ['temporal', 'kafka', 'postgres', 'maildev'] as const;
 export type StackServer = (typeof stackServers)[number];
-
-// Text in each server's command line (the stack's own `<name>_match` is longer; this is enough to refuse
-// a pid that now belongs to something else).
-const commandMarker: Record<StackServer, string> = {
-  temporal: 'start-dev',
-  kafka: 'kafka.Kafka',
-  postgres: 'postgres',
-  maildev: 'maildev',
-};
 
 // A killed PostgreSQL leaves its backends behind for a moment; until they notice the postmaster is gone,
 // a new postmaster refuses the shared memory they still hold. A few tries ride that out.
 const START_ATTEMPTS = 4;
 const START_RETRY_MS = 2_000;
 
-function alive(pid: number): boolean {
-  try {
-    // A zombie still has a /proc entry but is gone for every purpose here.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** The live, verified pid of a stack server, or undefined when it is not running. */
-export function stackServerPid(name: StackServer): number | undefined {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(path.join(repoRoot, '.stack', 'run', `${name}.pid`), 'utf8').trim());
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return undefined;
-  let cmdline: string;
-  try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return undefined;
-  }
-  return cmdline.includes(commandMarker[name]) ? pid : undefined;
-}
-
 /** kill -9 of the server's recorded process; resolves with its pid once it is gone. */
 export async function killStackServer(name: StackServer): Promise<number> {
   const pid = stackServerPid(name);
   if (pid === undefined) throw new Error(`${name} is not running (no live pid in .stack/run/${name}.pid)`);
   process.kill(pid, 'SIGKILL');
-  while (alive(pid)) await sleep(50);
+  while (pidAlive(pid)) await sleep(50);
   return pid;
 }
 

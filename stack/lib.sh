@@ -13,35 +13,79 @@ RUN_DIR="$STACK_DIR/run"
 LOG_DIR="$STACK_DIR/logs"
 CACHE_DIR="${FC_CACHE_DIR:-$HOME/.cache/fusioncommerce}"
 
-TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
-TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
-KAFKA_PORT="${KAFKA_PORT:-9092}"
-KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
-POSTGRES_PORT="${POSTGRES_PORT:-54329}"
-MAILDEV_SMTP_PORT="${MAILDEV_SMTP_PORT:-1025}"
-MAILDEV_WEB_PORT="${MAILDEV_WEB_PORT:-1080}"
-# The webhook inbox; N8N_HOOKS_PORT is its earlier name and still works.
-INBOX_PORT="${INBOX_PORT:-${N8N_HOOKS_PORT:-5690}}"
-LOCALSTRIPE_PORT="${LOCALSTRIPE_PORT:-8420}"
+# The servers, their start and stop order and their ports are read from
+# servers.txt (see read_servers_table below).
+SERVERS_TABLE="$STACK_SRC/servers.txt"
 
 # Seconds a server gets to answer after start, and to exit after a signal.
 STACK_START_TIMEOUT="${STACK_START_TIMEOUT:-90}"
 STACK_STOP_TIMEOUT="${STACK_STOP_TIMEOUT:-30}"
 
-# Each servers/<name>.sh defines:
-#   <name>_install  fetch into the cache if missing (fast no-op when warm)
-#   <name>_start    launch detached via spawn (returns at once)
-#   <name>_ping     cheap "is it up yet" probe polled during start-up
-#   <name>_setup    optional, once it pings: idempotent provisioning
-#   <name>_check    "answers for real" (used by up and status)
-#   <name>_ports    ports it listens on, main one first
-#   <name>_match    text in its command line that identifies our process
-#   <name>_stop_signal  optional, default TERM
-# shellcheck disable=SC2034  # used by the scripts that source this file
-SERVERS=(temporal kafka postgres maildev inbox localstripe druid n8n)
-
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Reads servers.txt (its header explains the columns) and defines
+#   SERVERS            every server, in the table's order
+#   ORDER, STOP_ORDER  the same names in start and in stop order
+#   SERVER_OPTIONAL    name -> yes|no
+#   SERVER_PORT_VARS   name -> its port variables, main one first
+# and each port variable: the environment's value, else the default
+# (VAR/OLDER=default reads OLDER, an earlier name, when VAR is unset).
+# shellcheck disable=SC2034  # used by the scripts that source this file
+read_servers_table() {
+  local line name up down optional ports rest spec value alt
+  local -a specs alts by_up=() by_down=()
+  SERVERS=()
+  declare -gA SERVER_OPTIONAL=() SERVER_PORT_VARS=()
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%%#*}"
+    # The fifth column (cmdline) is the TypeScript side's.
+    read -r name up down optional _ ports rest <<<"$line" || true
+    [ -n "$name" ] || continue
+    if [ -z "$ports" ] || [ -n "$rest" ]; then
+      die "$SERVERS_TABLE: the line of '$name' needs 6 columns (name up down optional cmdline ports)"
+    fi
+    [[ "$name" =~ ^[a-z][a-z0-9_]*$ ]] || die "$SERVERS_TABLE: '$name' is not a server name (a-z, 0-9, _)"
+    [ -z "${SERVER_OPTIONAL[$name]:-}" ] || die "$SERVERS_TABLE: $name is listed twice"
+    [[ "$up" =~ ^[1-9][0-9]*$ && "$down" =~ ^[1-9][0-9]*$ ]] ||
+      die "$SERVERS_TABLE: $name: up and down are places counted from 1"
+    [ -z "${by_up[up]:-}" ] || die "$SERVERS_TABLE: $name and ${by_up[up]} both start at place $up"
+    [ -z "${by_down[down]:-}" ] || die "$SERVERS_TABLE: $name and ${by_down[down]} both stop at place $down"
+    [[ "$optional" == yes || "$optional" == no ]] || die "$SERVERS_TABLE: $name: optional is yes or no"
+    SERVERS+=("$name")
+    by_up[up]="$name"
+    by_down[down]="$name"
+    SERVER_OPTIONAL[$name]="$optional"
+    SERVER_PORT_VARS[$name]=""
+    IFS=, read -ra specs <<<"$ports"
+    for spec in "${specs[@]}"; do
+      [[ "$spec" =~ ^[A-Z_][A-Z0-9_]*(/[A-Z_][A-Z0-9_]*)*=[0-9]+$ ]] ||
+        die "$SERVERS_TABLE: $name: '$spec' is not VARIABLE=port"
+      IFS=/ read -ra alts <<<"${spec%%=*}"
+      value=""
+      for alt in "${alts[@]}"; do
+        value="${!alt:-}"
+        [ -z "$value" ] || break
+      done
+      printf -v "${alts[0]}" '%s' "${value:-${spec#*=}}"
+      SERVER_PORT_VARS[$name]+="${SERVER_PORT_VARS[$name]:+ }${alts[0]}"
+    done
+  done <"$SERVERS_TABLE"
+  [ "${#SERVERS[@]}" -gt 0 ] || die "$SERVERS_TABLE lists no server"
+  # Indexed arrays expand in index order: the places, whatever their gaps.
+  ORDER=("${by_up[@]}")
+  STOP_ORDER=("${by_down[@]}")
+}
+read_servers_table
+
+# The values of SERVER's port variables, main one first: what <name>_ports prints.
+server_ports() {
+  local var out=()
+  for var in ${SERVER_PORT_VARS[$1]}; do out+=("${!var}"); done
+  echo "${out[*]}"
+}
+
+is_server() { [[ " ${SERVERS[*]} " == *" $1 "* ]]; }
 
 log_file() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
 pid_file() { printf '%s/%s.pid' "$RUN_DIR" "$1"; }
@@ -218,8 +262,21 @@ stop_server() {
   rm -f "$(pid_file "$name")"
 }
 
-for _f in "$STACK_SRC"/servers/*.sh; do
+# Each servers/<name>.sh defines:
+#   <name>_install  fetch into the cache if missing (fast no-op when warm)
+#   <name>_start    launch detached via spawn (returns at once)
+#   <name>_ping     cheap "is it up yet" probe polled during start-up
+#   <name>_setup    optional, once it pings: idempotent provisioning
+#   <name>_check    "answers for real" (used by up and status)
+#   <name>_ports    ports it listens on, main one first: server_ports <name>
+#   <name>_match    text in its command line that identifies our process
+#   <name>_stop_signal  optional, default TERM
+#   <name>_installed    optional: whether its first install is done (up
+#                       installs an optional server in the background until then)
+# Only the servers the table names are loaded.
+for _s in "${SERVERS[@]}"; do
+  [ -f "$STACK_SRC/servers/$_s.sh" ] || die "$SERVERS_TABLE names '$_s' but stack/servers/$_s.sh does not exist"
   # shellcheck source=/dev/null
-  . "$_f"
+  . "$STACK_SRC/servers/$_s.sh"
 done
-unset _f
+unset _s

@@ -16,19 +16,13 @@ DRUID_LIB="$DRUID_HOME/lib"
 DRUID_DIR="$STACK_DIR/druid"
 DRUID_CONF="$DRUID_DIR/conf"
 DRUID_PROCESSES=(zookeeper coordinator historical indexer broker)
-DRUID_ZK_PORT="${DRUID_ZK_PORT:-2181}"
-DRUID_DERBY_PORT="${DRUID_DERBY_PORT:-1527}"
-DRUID_COORDINATOR_PORT="${DRUID_COORDINATOR_PORT:-8081}"
-DRUID_BROKER_PORT="${DRUID_BROKER_PORT:-8082}"
-DRUID_HISTORICAL_PORT="${DRUID_HISTORICAL_PORT:-8083}"
-DRUID_INDEXER_PORT="${DRUID_INDEXER_PORT:-8091}"
+# DRUID_BROKER_PORT, _COORDINATOR_PORT, _HISTORICAL_PORT, _INDEXER_PORT,
+# _ZK_PORT and _DERBY_PORT come from stack/servers.txt.
 DRUID_BROKER_URL="http://127.0.0.1:$DRUID_BROKER_PORT"
 # The overlord's API (supervisors, tasks) is served by the coordinator.
 DRUID_OVERLORD_URL="http://127.0.0.1:$DRUID_COORDINATOR_PORT"
 
-druid_ports() {
-  echo "$DRUID_BROKER_PORT $DRUID_COORDINATOR_PORT $DRUID_HISTORICAL_PORT $DRUID_INDEXER_PORT $DRUID_ZK_PORT $DRUID_DERBY_PORT"
-}
+druid_ports() { server_ports druid; }
 druid_match() { printf 'druid/run.sh %s' "$DRUID_CONF"; }
 
 _druid_pom_sum() { sha256sum "$STACK_SRC/druid/pom.xml" | cut -d' ' -f1; }

@@ -8,7 +8,7 @@
 
 INBOX_JS="$STACK_SRC/inbox/inbox.mjs"
 
-inbox_ports() { echo "$INBOX_PORT"; }
+inbox_ports() { server_ports inbox; }
 inbox_match() { printf '%s --port' "$INBOX_JS"; }
 
 inbox_install() {

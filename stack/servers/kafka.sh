@@ -12,7 +12,7 @@ KAFKA_PROPS="$KAFKA_DIR/server.properties"
 # base64url form of the 16 bytes "fusioncommerce01".
 KAFKA_CLUSTER_ID="ZnVzaW9uY29tbWVyY2UwMQ"
 
-kafka_ports() { echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT"; }
+kafka_ports() { server_ports kafka; }
 kafka_match() { printf 'kafka.Kafka %s' "$KAFKA_PROPS"; }
 
 # The libs folder is tied to the pom that produced it: editing the pom

@@ -65,7 +65,7 @@ LOCALSTRIPE_STORE="$STACK_DIR/localstripe/store-$LOCALSTRIPE_VERSION.pickle"
 # Any key of the form sk_<something> is accepted; this one names its origin.
 LOCALSTRIPE_API_KEY=sk_test_localstack
 
-localstripe_ports() { echo "$LOCALSTRIPE_PORT"; }
+localstripe_ports() { server_ports localstripe; }
 # The store path is unique to this clone, so it tells our server from others.
 localstripe_match() { printf -- '--store %s' "$LOCALSTRIPE_STORE"; }
 localstripe_installed() { [ -f "$LOCALSTRIPE_HOME/.installed" ]; }

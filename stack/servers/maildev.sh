@@ -24,7 +24,7 @@ MAILDEV_HOME="$CACHE_DIR/maildev-$MAILDEV_VERSION"
 MAILDEV_JS="$MAILDEV_HOME/node_modules/maildev/dist/bin/maildev.js"
 MAILDEV_MAIL_DIR="$STACK_DIR/maildev/mail"
 
-maildev_ports() { echo "$MAILDEV_SMTP_PORT $MAILDEV_WEB_PORT"; }
+maildev_ports() { server_ports maildev; }
 maildev_match() { printf -- '--mail-directory %s' "$MAILDEV_MAIL_DIR"; }
 
 maildev_install() {

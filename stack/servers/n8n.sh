@@ -14,9 +14,8 @@ N8N_NODE_BIN_DIR="$N8N_NODE_PKG/bin"
 N8N_DIR="$STACK_DIR/n8n"
 N8N_WORKFLOWS_SRC="$REPO_ROOT/n8n"
 
-N8N_PORT="${N8N_PORT:-5678}"
-# n8n's task runners connect back to this loopback port.
-N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-5679}"
+# N8N_PORT (its UI and API) and N8N_RUNNERS_BROKER_PORT (n8n's task runners
+# connect back to this loopback port) come from stack/servers.txt.
 # Fixed so credentials stored in the user folder stay readable across
 # restarts and re-imports. A local-only value; production sets its own.
 N8N_ENCRYPTION_KEY="${N8N_ENCRYPTION_KEY:-fusioncommerce-local-n8n-encryption-key}"
@@ -31,7 +30,7 @@ ORDER_WEBHOOK_URL="${ORDER_WEBHOOK_URL:-http://127.0.0.1:$INBOX_PORT/order-notif
 STOCK_ALERT_URL="${STOCK_ALERT_URL:-http://127.0.0.1:$INBOX_PORT/stock-alerts}"
 GROUP_DEAL_WEBHOOK_URL="${GROUP_DEAL_WEBHOOK_URL:-http://127.0.0.1:$INBOX_PORT/group-deals}"
 # Auto-approval is opt-in: 0 approves nothing, every held order waits for a
-# person (see README, "## n8n").
+# person (see docs/n8n.md).
 REVIEW_AUTO_APPROVE_LIMIT_MINOR="${REVIEW_AUTO_APPROVE_LIMIT_MINOR:-0}"
 REVIEW_AUTO_APPROVE_REVIEWER="${REVIEW_AUTO_APPROVE_REVIEWER:-n8n-fraud-review-desk}"
 # How n8n evaluates the workflows' expressions; see _n8n_env_vars for why not n8n's default.
@@ -46,7 +45,7 @@ _n8n_bin() { printf '%s/node_modules/n8n/bin/n8n' "$(_n8n_home)"; }
 _n8n_stamp() { printf '%s node-%s' "$(sha256sum "$N8N_PACKAGE_JSON" | cut -d' ' -f1)" "$N8N_NODE_VERSION"; }
 
 n8n_url() { printf 'http://127.0.0.1:%s' "$N8N_PORT"; }
-n8n_ports() { echo "$N8N_PORT $N8N_RUNNERS_BROKER_PORT"; }
+n8n_ports() { server_ports n8n; }
 n8n_match() { printf '%s start' "$(_n8n_bin)"; }
 
 n8n_installed() {

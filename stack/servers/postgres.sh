@@ -48,7 +48,7 @@ _pg_init_paths() {
   fi
 }
 
-postgres_ports() { echo "$POSTGRES_PORT"; }
+postgres_ports() { server_ports postgres; }
 postgres_match() { _pg_init_paths; printf -- '-D %s' "$PG_DATA"; }
 # TERM is a "smart" shutdown that waits for every client to leave; INT
 # rolls back open transactions and stops at once, which is what down means.

@@ -16,7 +16,7 @@ temporal_search_attributes() {
     "$REPO_ROOT/workflows/search-attributes.json"
 }
 
-temporal_ports() { echo "$TEMPORAL_PORT $TEMPORAL_UI_PORT"; }
+temporal_ports() { server_ports temporal; }
 # The db path is unique to this clone, so it tells our server from others.
 temporal_match() { printf '%s' "$TEMPORAL_DB"; }
 

@@ -1,5 +1,5 @@
 import { computeLag, kafkaTriggersOf } from '../../bench/n8n-lag';
-import { metricValue } from '../../bench/outbox-metrics';
+import { metricValue } from '../../harness/outbox-metrics';
 import { parseStat, parseVmRssKb } from '../../bench/proc-stats';
 
 describe('benchmark readings of n8n, the outbox and /proc', () => {

@@ -1,5 +1,5 @@
-import type { AuditEvent } from '../../bench/event-audit';
-import { auditOrder, auditOrders, verdictLine } from '../../bench/event-audit';
+import type { AuditEvent } from '../../harness/event-audit';
+import { auditOrder, auditOrders, verdictLine } from '../../harness/event-audit';
 
 const event = (orderId: string, sequence: number, type: string): AuditEvent => ({
   id: `order-${orderId}:${sequence}`,

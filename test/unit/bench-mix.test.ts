@@ -1,4 +1,4 @@
-import { createPathPicker, describeMix, parseMix } from '../../bench/mix';
+import { createPathPicker, describeMix, parseMix } from '../../harness/mix';
 
 describe('benchmark order mix', () => {
   it('parses weights and leaves unnamed paths at zero', () => {

@@ -1,4 +1,4 @@
-import type { StepSample } from '../../bench/peak';
+import type { StepSample } from '../../harness/tracker';
 import { judgeStep, nextRate, peakOf, slope } from '../../bench/peak';
 
 /** One sample a second for `seconds`, offering `rate`/s and completing `done(t)` by second t. */

@@ -2,8 +2,8 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { benchCatalog } from '../../bench/catalog';
-import type { AuditEvent } from '../../bench/event-audit';
+import { benchCatalog } from '../../harness/catalog';
+import type { AuditEvent } from '../../harness/event-audit';
 import type { FaultRecord } from '../../chaos/faults';
 import { OrderLedger } from '../../chaos/ledger';
 import { verify } from '../../chaos/verify';

@@ -1,4 +1,4 @@
-/** A minimal client of the benchmark's own API: JSON in, status and JSON out, one key per call. */
+/** A minimal client of a run's own API: JSON in, status and JSON out, one key per call. */
 
 export interface ApiAnswer {
   status: number;

@@ -1,6 +1,7 @@
 /**
- * The benchmark's catalog, created through the API with an operator key: a plentiful SKU for the happy
- * path, one priced to land in fraud review, and a low-stock SKU whose orders always come up short.
+ * A run's catalog (the benchmark's, the chaos run's), created through the API with an operator key: a
+ * plentiful SKU for the happy path, one priced to land in fraud review, and a low-stock SKU whose orders
+ * always come up short.
  */
 import { scoreOrder } from '../activities/fraud-rules';
 import type { FraudSettings } from '../activities/fraud-rules';

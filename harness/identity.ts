@@ -11,7 +11,7 @@ import path from 'node:path';
 export interface BenchIdentity {
   /** Short random id of this run, in task queues, SKUs and customer ids. */
   suffix: string;
-  /** Every benchmark customer id starts with this, so events of other traffic are told apart. */
+  /** Every customer id of the run starts with this, so events of other traffic are told apart. */
   customerPrefix: string;
   storefront: { name: string; secret: string };
   operator: { name: string; secret: string };
@@ -40,7 +40,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `program` names the run in keys, task queues and the log folder (the chaos run shares this identity). */
+/** `program` names the run in keys, task queues and the log folder (bench, chaos, …). */
 export async function createIdentity(program = 'bench'): Promise<BenchIdentity> {
   const suffix = randomUUID().slice(0, 8);
   return {
@@ -57,7 +57,7 @@ export async function createIdentity(program = 'bench'): Promise<BenchIdentity> 
   };
 }
 
-/** The environment of the benchmark's services: the caller's (the stack's addresses) plus overrides. */
+/** The environment of the run's services: the caller's (the stack's addresses) plus overrides. */
 export function serviceEnv(id: BenchIdentity, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
     ...base,
@@ -72,7 +72,7 @@ export function serviceEnv(id: BenchIdentity, base: NodeJS.ProcessEnv): NodeJS.P
     API_RATE_LIMIT_PER_MINUTE: String(UNLIMITED_PER_MINUTE),
     // Read by bridges that expose outbox metrics; ignored by those that do not.
     BRIDGE_METRICS_PORT: String(id.metricsPort),
-    // The order worker's metrics are not read by the benchmark: any free port, never npm start's.
+    // The order worker's metrics are not read by the run: any free port, never npm start's.
     ORDER_WORKER_METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',

@@ -1,4 +1,4 @@
-/** The order mix: which path through the saga each benchmark order is built to take. */
+/** The order mix: which path through the saga each order of a run is built to take. */
 
 export const orderPaths = ['happy', 'review', 'cancel', 'short'] as const;
 export type OrderPath = (typeof orderPaths)[number];

@@ -8,7 +8,7 @@ import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import { z } from 'zod';
 import type { AuditEvent } from './event-audit';
 
-/** Only the envelope fields the benchmark relies on; anything else about the event is not its business. */
+/** Only the envelope fields a run relies on; anything else about the event is not its business. */
 const Envelope = z.object({
   id: z.string().min(1),
   type: z.string().min(1),

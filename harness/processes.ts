@@ -1,7 +1,7 @@
 /**
- * The benchmark's own processes. Its API, order worker and bridge worker start as `npm start` starts them
- * (one `node dist/…` process each, scripts/service-commands.ts) but with their own port, task queues and
- * keys, so they neither clash with nor borrow from services that may already run.
+ * A run's own processes (the benchmark's, the chaos run's). Its API, order worker and bridge worker start
+ * as `npm start` starts them (one `node dist/…` process each, scripts/service-commands.ts) but with their
+ * own port, task queues and keys, so they neither clash with nor borrow from services that may already run.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

@@ -3,8 +3,7 @@
  * finished, so a slow system builds a backlog instead of quietly slowing the generator down.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { StepSample } from './peak';
-import type { Phase } from './tracker';
+import type { Phase, StepSample } from './tracker';
 
 export interface OpenLoopOptions {
   phase: Phase;
