@@ -32,8 +32,8 @@ export class EventSequence {
     };
   }
 
-  /** Marks the next `count` stamps as written by a step that returned. */
-  advance(count = 1): void {
+  /** Marks the next `count` stamps as written by a step that returned (contracts/step-events.ts counts). */
+  advance(count: number): void {
     this.last += count;
     this.onWritten(this.last);
   }

@@ -37,6 +37,7 @@ import { InventoryFailureType } from '../contracts/inventory-failures';
 import { NotificationKind } from '../contracts/notification';
 import type { PricedOrder } from '../contracts/order';
 import { EventSequence } from './event-sequence';
+import { eventsWrittenBy } from '../contracts/step-events';
 import { cancelDealUpdate, dealQuery, joinDealUpdate, leaveDealUpdate } from './group-messages';
 import { DealSkuKey, DealStatusKey } from './search-attributes';
 import { sagaSteps } from './saga-steps';
@@ -73,8 +74,9 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
   let dealEventQueue = Promise.resolve();
   function recordDealEvent<T extends GroupEventType>(type: T, data: () => GroupEventData<T>): Promise<void> {
     const written = dealEventQueue.then(async () => {
-      await step.recordGroupEvents([stampedGroupEvent(dealEvents.peek(), type, data())]);
-      dealEvents.advance();
+      const recorded = [stampedGroupEvent(dealEvents.peek(), type, data())];
+      await step.recordGroupEvents(recorded);
+      dealEvents.advance(eventsWrittenBy.recordOrderEvents(recorded));
     });
     dealEventQueue = written;
     return written;
@@ -88,7 +90,7 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
     stampedOrderEvent(o.events.peek(), type, data);
   const recordOrder = async (o: ParticipantOrder, event: OrderEvent) => {
     await step.recordOrderEvents([event]);
-    o.events.advance();
+    o.events.advance(eventsWrittenBy.recordOrderEvents([event]));
   };
   const money = (o: ParticipantOrder) => ({
     customerId: o.order.customerId,
@@ -100,9 +102,9 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
   async function undo(o: ParticipantOrder, reason: string, requestedBy: string): Promise<void> {
     const voided = await step.voidPayment(o.order.orderId, o.events.peek());
     if (voided.payment) o.participant.payment = voided.payment;
-    if (voided.undone) o.events.advance();
+    o.events.advance(eventsWrittenBy.voidPayment(voided));
     const released = await step.releaseInventory(o.order.orderId, o.events.peek());
-    if (released.status === 'released' && released.lines.length > 0) o.events.advance();
+    o.events.advance(eventsWrittenBy.releaseInventory(released));
     o.participant.status = 'released';
     await recordOrder(
       o,
@@ -168,7 +170,7 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
           lines: [{ sku: terms.sku, quantity: 1 }],
           events: { created, outcome: o.events.peek(2) },
         });
-        o.events.advance(2);
+        o.events.advance(eventsWrittenBy.reserveInventory());
       } catch (err) {
         const failure = err instanceof ApplicationFailure ? err : (err as { cause?: unknown }).cause;
         if (
@@ -176,7 +178,7 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
           failure.type !== InventoryFailureType.insufficientStock
         )
           throw err;
-        o.events.advance(2);
+        o.events.advance(eventsWrittenBy.reserveInventory());
         throw await rejected('insufficient_stock', `no stock left for ${terms.sku}`);
       }
       const payment = await step.authorizePayment(
@@ -189,11 +191,11 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
         },
         o.events.peek(),
       );
-      o.events.advance();
+      o.events.advance(eventsWrittenBy.authorizePayment());
       participant.payment = payment;
       if (payment.status !== 'authorized') {
         const released = await step.releaseInventory(orderId, o.events.peek());
-        if (released.status === 'released' && released.lines.length > 0) o.events.advance();
+        o.events.advance(eventsWrittenBy.releaseInventory(released));
         throw await rejected(
           'payment_declined',
           `payment declined (${payment.declineCode ?? 'declined'}): ${payment.reason ?? ''}`,
@@ -318,11 +320,10 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
   /** A formed deal: capture, commit, mail. */
   async function settle(o: ParticipantOrder): Promise<void> {
     o.participant.payment = await step.capturePayment(o.order.orderId, o.events.peek());
-    o.events.advance();
-    await step.commitInventory(o.order.orderId, [
-      nextOrderEvent(o, 'order.confirmed', { orderId: o.order.orderId, ...money(o) }),
-    ]);
-    o.events.advance();
+    o.events.advance(eventsWrittenBy.capturePayment());
+    const confirmed = [nextOrderEvent(o, 'order.confirmed', { orderId: o.order.orderId, ...money(o) })];
+    await step.commitInventory(o.order.orderId, confirmed);
+    o.events.advance(eventsWrittenBy.commitInventory(confirmed));
     o.participant.status = 'charged';
     await notify(o, NotificationKind.confirmed);
   }
@@ -341,7 +342,7 @@ export async function groupBuy(input: GroupBuyInput): Promise<GroupDealState> {
         ...(reason ? { reason } : {}),
         sentEvent: o.events.peek(),
       });
-      o.events.advance();
+      o.events.advance(eventsWrittenBy.sendOrderNotification());
     } catch (err) {
       // A mail that cannot be delivered never changes the deal's outcome.
       await recordOrder(

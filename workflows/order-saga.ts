@@ -27,6 +27,7 @@ import type { OrderStatus } from '../contracts/order-lifecycle';
 import { INVALID_ORDER } from '../contracts/saga-failures';
 import { Compensations } from './compensations';
 import { EventSequence } from './event-sequence';
+import { eventsWrittenBy } from '../contracts/step-events';
 import { legacyOrderSaga } from './legacy/order-saga-v1';
 import { cancelUpdate, decideReviewUpdate, statusQuery, waitForReservationUpdate } from './messages';
 import { DEFAULT_REVIEW_TIMEOUT_MS } from './saga-defaults';
@@ -104,7 +105,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     await CancellationScope.nonCancellable(() =>
       step.recordOrderEvents.executeWithOptions({ summary }, [written]),
     );
-    events.advance(written.length);
+    events.advance(eventsWrittenBy.recordOrderEvents(written));
   };
 
   let reviewDecision: ReviewDecision | undefined;
@@ -199,7 +200,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
         events.peek(),
       ]);
       if (undone.payment) saga.state.payment = undone.payment;
-      if (undone.undone) events.advance();
+      events.advance(eventsWrittenBy.voidPayment(undone));
     });
     const payment = await CancellationScope.nonCancellable(() =>
       outside.authorizePayment.executeWithOptions(
@@ -216,7 +217,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
         ],
       ),
     );
-    events.advance();
+    events.advance(eventsWrittenBy.authorizePayment());
     saga.state.payment = payment;
     saga.refreshDetails();
     if (payment.status === 'authorized') return undefined;
@@ -236,7 +237,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       );
       saga.state.reservation = released;
       // Lines on a released reservation mean this saga's release gave stock back and wrote the event.
-      if (released.status === 'released' && released.lines.length > 0) events.advance();
+      events.advance(eventsWrittenBy.releaseInventory(released));
     });
     // The database steps run to the end once started (milliseconds): a cancellation takes effect right
     // after, so the events a step wrote and the saga's numbering never disagree.
@@ -254,13 +255,13 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
           [{ orderId, lines, events: { created, outcome: events.peek(2) } }],
         ),
       );
-      events.advance(2);
+      events.advance(eventsWrittenBy.reserveInventory());
     } catch (err) {
       const shortages = shortagesOf(err);
       // Any other failure means no attempt committed, as far as the saga can tell: an attempt that
       // committed and then failed ten times over to read its result back would leave #1, #2 written.
       if (!shortages) throw err;
-      events.advance(2);
+      events.advance(eventsWrittenBy.reserveInventory());
       saga.state.shortages = shortages;
       return {
         status: 'rejected',
@@ -278,7 +279,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     const fraud = await CancellationScope.nonCancellable(() =>
       step.assessFraud.executeWithOptions({ summary: 'score the order for fraud' }, [order, events.peek()]),
     );
-    events.advance();
+    events.advance(eventsWrittenBy.assessFraud());
     saga.state.fraud = fraud;
     if (fraud.decision === 'reject') {
       return {
@@ -354,15 +355,13 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
           events.peek(),
         ]),
       );
-      events.advance();
+      events.advance(eventsWrittenBy.capturePayment());
     }
+    const confirmed = [nextEvent('order.confirmed', { orderId, ...money })];
     saga.state.reservation = await CancellationScope.nonCancellable(() =>
-      step.commitInventory.executeWithOptions({ summary: 'commit the reservation' }, [
-        orderId,
-        [nextEvent('order.confirmed', { orderId, ...money })],
-      ]),
+      step.commitInventory.executeWithOptions({ summary: 'commit the reservation' }, [orderId, confirmed]),
     );
-    events.advance();
+    events.advance(eventsWrittenBy.commitInventory(confirmed));
     return { status: 'confirmed' };
   }
 
@@ -412,7 +411,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       await outside.sendOrderNotification.executeWithOptions({ summary: `mail the customer: ${kind}` }, [
         { kind, order, ...(reason ? { reason } : {}), sentEvent: events.peek() },
       ]);
-      events.advance();
+      events.advance(eventsWrittenBy.sendOrderNotification());
       saga.state.notification = { kind, outcome: 'sent' };
     } catch (err) {
       // The outcome stands: a mail that cannot be delivered never un-confirms an order.
