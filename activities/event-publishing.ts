@@ -1,7 +1,7 @@
 /**
  * publishOrderEvent, kept for sagas started before the outbox (workflows/legacy/): they still call it on
- * the bridge worker's task queue, one event at a time and in order. It now writes the event to the outbox
- * like every other step, so the relay publishes it in order and a Kafka outage no longer holds the saga.
+ * the bridge worker's task queue, one event at a time and in order. It writes the event to the outbox like
+ * every other step, so the relay publishes it in order and a Kafka outage cannot hold the saga.
  */
 import type { Pool } from 'pg';
 import type { OrderEvent } from '../contracts/events';

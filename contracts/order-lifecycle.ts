@@ -35,3 +35,13 @@ export function isSettled(status: OrderStatus): boolean {
  * that each is a step); the order timeline marks their activities as compensations.
  */
 export const compensatingSteps = ['releaseInventory', 'voidPayment'] as const;
+
+/**
+ * The names the saga gives its compensations, as the status query and the order view both show them
+ * (`compensations[].step`); the view rebuilt from the event log (api/orders/order-log-view.ts) names them
+ * the same way.
+ */
+export const compensationNames = {
+  releaseInventory: 'release inventory',
+  voidPayment: 'void payment',
+} as const satisfies Record<(typeof compensatingSteps)[number], string>;

@@ -111,7 +111,7 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
       const [primary, ...narrow] = topicsForOrderEvent(row.type);
       if (!primary) throw new Error(`no topic for event type ${row.type}`);
       // Only the primary copy gets an explicit partition (the one the producer would pick anyway), so its
-      // offset can be read back; the narrow copies are partitioned by kafkajs as before.
+      // offset can be read back; kafkajs partitions the narrow copies by their key.
       const partition = await partitions.partitionOf(primary, message);
       primaries.push({ topic: primary, partition });
       const copies: [string, Message][] = [
@@ -227,7 +227,7 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
   return {
     async start() {
       stopping = false;
-      // Connected up front, so a bridge that cannot reach Kafka at all fails its start as before.
+      // Connected up front, so a bridge that cannot reach Kafka at all fails its start instead of idling.
       await connectedProducer();
       loop = run();
     },

@@ -22,7 +22,7 @@ import { formatMoney } from '../contracts/money';
 import { NotificationKind } from '../contracts/notification';
 import { checkCancellationRequest, checkReviewDecision } from '../contracts/order-message-checks';
 import type { OrderSagaInput, OrderSagaResult, ReviewDecision } from '../contracts/order-messages';
-import { cancellableStatuses, isSettled } from '../contracts/order-lifecycle';
+import { cancellableStatuses, compensationNames, isSettled } from '../contracts/order-lifecycle';
 import type { OrderStatus } from '../contracts/order-lifecycle';
 import { INVALID_ORDER } from '../contracts/saga-failures';
 import { Compensations } from './compensations';
@@ -194,7 +194,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
    * authorization can never be left without its compensation.
    */
   async function authorize(method: string): Promise<Outcome | undefined> {
-    compensations.add('void payment', async () => {
+    compensations.add(compensationNames.voidPayment, async () => {
       const undone = await outside.voidPayment.executeWithOptions({ summary: 'void or refund the payment' }, [
         orderId,
         events.peek(),
@@ -230,7 +230,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
 
   async function runSteps(): Promise<Outcome> {
     saga.transition('reserving');
-    compensations.add('release inventory', async () => {
+    compensations.add(compensationNames.releaseInventory, async () => {
       const released = await step.releaseInventory.executeWithOptions(
         { summary: 'release the reservation' },
         [orderId, events.peek()],

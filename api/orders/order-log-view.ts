@@ -7,6 +7,7 @@
  * when its event proves it undid something, and a cancellation is dated by its event.
  */
 import type { OrderEvent } from '../../contracts/events';
+import { compensationNames } from '../../contracts/order-lifecycle';
 import type { FraudAssessment } from '../../contracts/fraud';
 import type { PricedOrder } from '../../contracts/order';
 import type { OrderState } from '../../contracts/order-state';
@@ -78,7 +79,7 @@ export function orderStateFromLog(log: OrderLog): OrderState {
         break;
       case 'inventory.released':
         state.reservation = { orderId: order.orderId, status: 'released', lines: event.data.lines };
-        state.compensations.push({ step: 'release inventory', outcome: 'done' });
+        state.compensations.push({ step: compensationNames.releaseInventory, outcome: 'done' });
         if (state.status !== 'compensating') transition('compensating', at);
         break;
       case 'order.cancelled':
@@ -116,7 +117,7 @@ export function orderStateFromLog(log: OrderLog): OrderState {
         const { paymentIntentId, amountMinor, currency } = event.data;
         const status = event.type === 'payment.voided' ? 'voided' : 'refunded';
         state.payment = { status, paymentIntentId, amountMinor, currency };
-        state.compensations.push({ step: 'void payment', outcome: 'done' });
+        state.compensations.push({ step: compensationNames.voidPayment, outcome: 'done' });
         if (state.status !== 'compensating') transition('compensating', at);
         break;
       }

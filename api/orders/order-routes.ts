@@ -80,8 +80,8 @@ export function orderRoutes(deps: OrderRouteDependencies, options: MountOptions)
       const key = headers['idempotency-key'];
       const hash = requestHash(body);
       // Both reads at once: pricing a retried submission is wasted, but a new one (the common case) saves a
-      // round trip to the database on the request's way. A retry answers from its record even if pricing
-      // would now refuse it (a SKU withdrawn since), as before.
+      // round trip to the database on the request's way. A retry answers from its record even when pricing
+      // would refuse it today (a SKU withdrawn since): the order was accepted at its recorded prices.
       const [found, pricing] = await Promise.all([
         deps.idempotency.find(principal.name, key),
         priceLines(deps.pool, body.lines).then(

@@ -1,8 +1,8 @@
 /**
  * The stack's payment server keeps what it acknowledged, as Stripe does: a kill -9 in the middle of a burst of
  * authorizations and captures loses no answer it gave (stack/localstripe/serve.py journals each request's changes
- * before it answers). It used to write its store at most once a second, and an intent answered 200 could be
- * unknown after a restart: the order saga's capture then met a 404.
+ * before it answers). A store written at most once a second would forget an intent it answered 200 for, and the
+ * order saga's capture would meet a 404 after a restart.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';

@@ -249,7 +249,7 @@ export function typesOf(events: OrderEvent[]): OrderEventType[] {
 
 /**
  * Makes `step` fail with a transient error (one Temporal retries) on its next `times` attempts, then answer
- * as before. `onFailure` sees each failing attempt's number; the attempt fails once what it returns has
+ * as the step does. `onFailure` sees each failing attempt's number; the attempt fails once what it returns has
  * settled, so a test can hold an attempt while it looks at the saga.
  */
 export function failNextAttempts<A extends unknown[], R>(
