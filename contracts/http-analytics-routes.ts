@@ -10,10 +10,10 @@ import {
   TopSkus,
   TopSkusQuery,
 } from './http-analytics';
-import type { HttpRoute } from './http-api';
+import type { HttpRoute } from './http-route';
 import type { ProblemCode } from './http-problem';
+import { operators } from './http-route';
 
-const operators = ['operator'] as const;
 /** What an analytics route can be answered with (503 when Druid does not answer in time). */
 const analyticsProblems = [
   'validation_failed',

@@ -32,3 +32,12 @@ export const StalledOrders = z.object({
   orders: z.array(StalledOrder),
 });
 export type StalledOrders = z.infer<typeof StalledOrders>;
+
+/** `/healthz`: the process is up. */
+export const Health = z.object({ status: z.literal('ok') });
+
+/** `/readyz`: every dependency answered. */
+export const Readiness = z.object({
+  ready: z.boolean(),
+  dependencies: z.record(z.string(), z.object({ ok: z.boolean(), error: z.string().optional() })),
+});
