@@ -20,7 +20,6 @@ export const OrderCommand = z.discriminatedUnion('type', [
   z.object({ ...commandBase, type: z.literal('order.cancel'), payload: CancellationRequest }),
 ]);
 export type OrderCommand = z.infer<typeof OrderCommand>;
-export type OrderCommandType = OrderCommand['type'];
 
 export const DeadLetterCode = z.enum([
   /** The message was not JSON. */

@@ -23,4 +23,3 @@ export const apiRoutes = {
 } as const satisfies Record<string, HttpRoute>;
 
 export type ApiRoutes = typeof apiRoutes;
-export type RouteName = keyof ApiRoutes;

@@ -5,4 +5,4 @@ import { orderStatuses } from './order-lifecycle';
 export const OrderStatus = z.enum(orderStatuses);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-export { cancellableStatuses, isSettled, settledStatuses } from './order-lifecycle';
+export { isSettled } from './order-lifecycle';
