@@ -36,7 +36,6 @@ import { customerReason } from './saga-outcome';
 import type { Outcome } from './saga-outcome';
 import { outsideSteps, sagaSteps } from './saga-steps';
 
-
 /** Marks histories of the outbox saga; histories without it replay through workflows/legacy/. */
 export const OUTBOX_SAGA_PATCH = 'outbox-saga';
 /**
