@@ -4,7 +4,7 @@
  * outages (retried by the saga).
  */
 import type { Payment, PaymentStatus } from '../contracts/payment';
-import type { AuthorizePaymentRequest } from './payment';
+import type { AuthorizePaymentRequest } from './payment-authorization';
 
 export interface PaymentRow {
   status: PaymentStatus | 'authorizing';
@@ -99,6 +99,6 @@ export function missingIntentDecline(request: AuthorizePaymentRequest, intentId:
 }
 
 /** A refusal that no retry can change: the card or the request is refused, not the provider unavailable. */
-export function isRefusal(err: StripeErrorLike): boolean {
+export function isProviderRefusal(err: StripeErrorLike): boolean {
   return err.type === 'StripeCardError' || err.type === 'StripeInvalidRequestError';
 }

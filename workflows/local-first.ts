@@ -18,7 +18,7 @@ export interface StepCall<A extends unknown[], R> {
 }
 
 /** True when the failure says the server decided (nothing to gain from another attempt). */
-export function isRefusal(err: unknown, refusalTypes: readonly string[]): boolean {
+export function isDecidedFailure(err: unknown, refusalTypes: readonly string[]): boolean {
   const failure = err instanceof ActivityFailure && err.cause ? err.cause : err;
   if (!(failure instanceof ApplicationFailure)) return false;
   return failure.nonRetryable || (failure.type != null && refusalTypes.includes(failure.type));
@@ -38,7 +38,7 @@ export function localFirst<A extends unknown[], R>(
       try {
         return await local.executeWithOptions(options, args);
       } catch (err) {
-        if (!fallback || isCancellation(err) || isRefusal(err, refusalTypes)) throw err;
+        if (!fallback || isCancellation(err) || isDecidedFailure(err, refusalTypes)) throw err;
         return fallback.executeWithOptions(options, args);
       }
     },

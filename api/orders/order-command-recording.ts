@@ -26,7 +26,7 @@ export interface OrderRequest {
 }
 
 /** A final refusal of this order (as opposed to a fault the client should retry). */
-function isRefusal(err: unknown): err is Error {
+function isFinalOrderRefusal(err: unknown): err is Error {
   return (
     err instanceof OrderUpdateRefusedError || err instanceof OrderClosedError || err instanceof ForbiddenError
   );
@@ -65,7 +65,7 @@ export async function recordedOrderRequest<T>(
     if (!r.recordInBackground) await recorded;
     return result;
   } catch (err) {
-    if (isRefusal(err)) await log.record({ ...entry, outcome: 'refused', reason: err.message });
+    if (isFinalOrderRefusal(err)) await log.record({ ...entry, outcome: 'refused', reason: err.message });
     throw err;
   }
 }
