@@ -12,7 +12,7 @@ import { createDruidSql } from '../platform/druid';
 import type { Logger } from '../platform/logger';
 import { createOrderCommandLog } from '../platform/order-command-log';
 import { authenticate, createKeyring } from './http/auth';
-import type { PublishProductCreated } from './catalog/catalog-events';
+import type { CreateProductOptions } from './catalog/catalog-store';
 import { createCatalogStore } from './catalog/catalog-store';
 import { createDealGateway } from './deals/deal-gateway';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -46,7 +46,8 @@ export interface ApiDependencies {
   readiness: Record<string, DependencyCheck>;
   pool: Pool;
   temporal: Client;
-  publishProductCreated: PublishProductCreated;
+  /** Runs last inside a product's transaction; tests fail a create there (nothing may be left of it). */
+  beforeProductCommit?: CreateProductOptions['beforeCommit'];
   /**
    * The process's stalled-order watchdog, whose checks the composition root runs (api/server.ts). Absent,
    * the app makes one that checks only when asked: the route still answers, the gauge stays at 0.
@@ -98,7 +99,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(dealRoutes({ pool: deps.pool, deals: createDealGateway(deps.temporal, config) }, options));
   app.use(
     catalogRoutes(
-      { catalog: createCatalogStore(deps.pool), publishProductCreated: deps.publishProductCreated },
+      { catalog: createCatalogStore(deps.pool), beforeProductCommit: deps.beforeProductCommit },
       options,
     ),
   );

@@ -2,13 +2,11 @@
 import type { Server } from 'node:http';
 import type { AppConfig } from '../platform/config';
 import { createPool, migrate } from '../platform/database';
-import { createIdempotentProducer, createKafka, ensureTopics } from '../platform/kafka';
+import { createKafka } from '../platform/kafka';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
 import { connectClient } from '../platform/temporal';
-import { topics } from '../contracts/topics';
 import { createApp } from './app';
-import { createCatalogPublisher } from './catalog/catalog-events';
 import { createOrderGateway } from './orders/order-gateway';
 import { readinessChecks } from './http/readiness';
 import { createSagaStartSweeper } from './orders/saga-start';
@@ -28,7 +26,6 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
   const pool = createPool(config);
   const kafka = createKafka(config, logger, 'api');
   const kafkaAdmin = kafka.admin();
-  const producer = createIdempotentProducer(kafka);
   let server: Server | undefined;
   let closeTemporal: (() => Promise<void>) | undefined;
   let sweeper: ReturnType<typeof createSagaStartSweeper> | undefined;
@@ -43,8 +40,6 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
       const temporal = await connectClient(config);
       closeTemporal = () => temporal.connection.close();
       await kafkaAdmin.connect();
-      await ensureTopics(kafka, config, [topics.catalogEvents]);
-      await producer.connect();
       watchdog = createStalledOrderWatchdog({ client: temporal, pool, config, logger });
       const app = createApp({
         config,
@@ -52,7 +47,6 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
         readiness: readinessChecks({ temporal, kafkaAdmin, pool }),
         pool,
         temporal,
-        publishProductCreated: createCatalogPublisher(producer),
         stalledOrders: watchdog,
       });
       await new Promise<void>((resolve, reject) => {
@@ -77,7 +71,6 @@ export function createApiServer(config: AppConfig, logger: Logger): Service {
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await sweeper?.stop();
       await watchdog?.stop();
-      await producer.disconnect();
       await kafkaAdmin.disconnect();
       await closeTemporal?.();
       await pool.end();

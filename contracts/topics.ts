@@ -23,7 +23,10 @@ export const topics = {
   orderCommands: 'fusioncommerce.order-commands.v1',
   /** Commands that were invalid or refused, with the reason in the headers and the body. */
   orderCommandsDeadLetter: 'fusioncommerce.order-commands.dlq.v1',
-  /** Catalog changes such as product.created, key = SKU. */
+  /**
+   * Catalog changes such as product.created, CloudEvents without a sequence (one event per product), key =
+   * SKU; written to the outbox with the product and published by the relay like the order events.
+   */
   catalogEvents: 'fusioncommerce.catalog-events.v1',
 } as const;
 
@@ -51,6 +54,8 @@ const ownTopicByEventType: Readonly<Record<string, TopicName>> = {
 export function topicsForOrderEvent(type: string): TopicName[] {
   // The outbox carries group-deal events too: they go to their own topic of the family.
   if (type.startsWith('group.')) return [topics.groupEvents];
+  // And the catalog's (product.created, written by the API with the product): the catalog topic only.
+  if (type.startsWith('product.')) return [topics.catalogEvents];
   const own = ownTopicByEventType[type];
   if (own) return [own];
   return [topics.orderEvents, ...(narrowTopicsByEventType[type] ?? [])];

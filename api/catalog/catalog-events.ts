@@ -1,17 +1,31 @@
-/** Publishes catalog events (`product.created`) to Kafka, keyed by SKU, validated against the contract. */
-import type { Producer } from 'kafkajs';
+/**
+ * Catalog events (`product.created`), validated against the contract. They are not sent from here: the
+ * catalog store writes each one to the outbox in the transaction that creates the product
+ * (catalog-store.ts), and the bridge worker's relay publishes it on `fusioncommerce.catalog-events.v1`,
+ * key = SKU (contracts/topics.ts), like every other domain event.
+ */
 import { ProductCreated } from '../../contracts/events';
 import type { Product } from '../../contracts/http-catalog';
-import { topics } from '../../contracts/topics';
-import { cloudEventMessage } from '../../platform/cloud-event-message';
 
 export const CATALOG_EVENT_SOURCE = '/fusioncommerce/catalog';
 
-/** The event for a new product; its id depends only on the SKU, so a republished event keeps its id. */
+/** The outbox id of a product's `product.created`: one per SKU, since a SKU is created once. */
+export const productCreatedEventId = (sku: string) => `product-${sku}:created`;
+
+/**
+ * The event for a new product. Its id depends only on the SKU, so a retried create (or a relay sending
+ * it again) carries the same id, and the outbox's primary key admits it once.
+ *
+ * No `sequence`, unlike an order's events: a product has exactly one catalog event, so there is nothing
+ * to number, and a consumer (Druid's `catalog_events`) reads none. The outbox relay still keeps a key's
+ * events in the order they were written (one reader in position order, one idempotent producer, the
+ * partition of the SKU), so should a product ever get more events (product.updated …), the per-SKU order
+ * holds on the wire; only a consumer that must detect gaps would then need a per-SKU sequence.
+ */
 export function productCreatedEvent(product: Product): ProductCreated {
   return ProductCreated.parse({
     specversion: '1.0',
-    id: `product-${product.sku}:created`,
+    id: productCreatedEventId(product.sku),
     source: CATALOG_EVENT_SOURCE,
     type: 'product.created',
     subject: product.sku,
@@ -25,16 +39,3 @@ export function productCreatedEvent(product: Product): ProductCreated {
     },
   });
 }
-
-export function createCatalogPublisher(producer: Producer) {
-  return async function publishProductCreated(product: Product): Promise<void> {
-    const event = productCreatedEvent(product);
-    await producer.send({
-      topic: topics.catalogEvents,
-      acks: -1,
-      messages: [cloudEventMessage(event)],
-    });
-  };
-}
-
-export type PublishProductCreated = ReturnType<typeof createCatalogPublisher>;

@@ -3,15 +3,15 @@ import express from 'express';
 import type { Router } from 'express';
 import { apiRoutes } from '../../contracts/http-api';
 import { Sku } from '../../contracts/order';
-import type { PublishProductCreated } from './catalog-events';
-import type { CatalogStore } from './catalog-store';
+import type { CatalogStore, CreateProductOptions } from './catalog-store';
 import { ValidationError } from '../http/errors';
 import type { MountOptions } from '../http/route';
 import { mount } from '../http/route';
 
 export interface CatalogRouteDependencies {
   catalog: CatalogStore;
-  publishProductCreated: PublishProductCreated;
+  /** Runs inside each create's transaction, after its product, stock and outbox event (a test seam). */
+  beforeProductCommit?: CreateProductOptions['beforeCommit'];
 }
 
 function afterSku(pageToken: string | undefined): string | undefined {
@@ -32,7 +32,9 @@ export function catalogRoutes(deps: CatalogRouteDependencies, options: MountOpti
     router,
     apiRoutes.createProduct,
     async ({ body }) => {
-      const { product, created } = await deps.catalog.createProduct(body, deps.publishProductCreated);
+      const { product, created } = await deps.catalog.createProduct(body, {
+        beforeCommit: deps.beforeProductCommit,
+      });
       const headers = { Location: `/v1/inventory/${product.sku}` };
       return created
         ? { status: 201 as const, body: product, headers }

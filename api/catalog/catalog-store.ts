@@ -2,7 +2,14 @@
 import type { Pool } from 'pg';
 import type { InventoryLevel, Product, ProductInput, ProductList } from '../../contracts/http-catalog';
 import { inTransaction } from '../../platform/database';
+import { writeToOutbox } from '../../platform/outbox';
 import { ProductExistsError, ProductNotFoundError } from '../http/errors';
+import { productCreatedEvent } from './catalog-events';
+
+export interface CreateProductOptions {
+  /** Runs inside the create's transaction after the product, its stock and its event are written. */
+  beforeCommit?: (product: Product) => Promise<void>;
+}
 
 interface ProductRow {
   sku: string;
@@ -27,12 +34,15 @@ const productColumns = `p.sku, p.name, p.price_minor, p.currency, s.available, p
 
 export function createCatalogStore(pool: Pool) {
   /**
-   * Creates the product and its stock row, and runs `publish` before committing: if the event cannot be
-   * published nothing is stored and the client retries. The same product posted again is a replay.
+   * Creates the product, its stock row and its `product.created` event in the outbox, in one transaction:
+   * the three commit together or not at all, and the relay publishes the event once it is committed (a
+   * Kafka outage delays it, never fails the create). The same product posted again is a replay and writes
+   * nothing; a different one under a taken SKU is refused before anything is written. `beforeCommit`
+   * runs last inside the transaction (tests use it to fail a create after everything was written).
    */
   async function createProduct(
     input: ProductInput,
-    publish: (product: Product) => Promise<void>,
+    { beforeCommit }: CreateProductOptions = {},
   ): Promise<{ product: Product; created: boolean }> {
     const client = await pool.connect();
     try {
@@ -59,7 +69,8 @@ export function createCatalogStore(pool: Pool) {
           if (!same) throw new ProductExistsError(input.sku);
           return { product, created: false };
         }
-        await publish(product);
+        await writeToOutbox(client, [productCreatedEvent(product)]);
+        await beforeCommit?.(product);
         return { product, created: true };
       });
     } finally {

@@ -1,16 +1,17 @@
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { createCatalogPublisher } from '../../api/catalog/catalog-events';
 import { ProductCreated } from '../../contracts/events';
 import { topics } from '../../contracts/topics';
 import { loadConfig } from '../../platform/config';
 import { createPool, migrate } from '../../platform/database';
-import { createIdempotentProducer, createKafka, ensureTopics } from '../../platform/kafka';
+import { createKafka, ensureTopics } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { connectClient } from '../../platform/temporal';
+import { createOutboxRelay } from '../../workers/outbox-relay';
+import type { OutboxRelay } from '../../workers/outbox-relay';
 import { testKeys, withTestKeys } from '../support/api-harness';
 import { uniqueSku } from '../support/catalog';
 import { TopicCollector } from '../support/topic-collector';
@@ -22,7 +23,8 @@ const logger = createLogger(config, 'test-api');
 const kafka = createKafka(config, logger, 'test-catalog');
 let pool: Pool;
 let temporal: Client;
-let producer: Producer;
+// product.created reaches Kafka through the outbox, so this file runs a relay, as a bridge worker does.
+let relay: OutboxRelay;
 let admin: Admin;
 let catalogEvents: TopicCollector;
 let app: ReturnType<typeof createApp>;
@@ -32,22 +34,21 @@ beforeAll(async () => {
   await migrate(pool);
   temporal = await connectClient(config);
   await ensureTopics(kafka, config, [topics.catalogEvents]);
-  producer = createIdempotentProducer(kafka);
+  relay = createOutboxRelay({ config, kafka, logger });
   admin = kafka.admin();
   catalogEvents = new TopicCollector(kafka, topics.catalogEvents);
-  await Promise.all([producer.connect(), admin.connect(), catalogEvents.start()]);
+  await Promise.all([relay.start(), admin.connect(), catalogEvents.start()]);
   app = createApp({
     config,
     logger,
     readiness: {},
     pool,
     temporal,
-    publishProductCreated: createCatalogPublisher(producer),
   });
 });
 afterAll(async () => {
   await catalogEvents?.stop();
-  await producer?.disconnect();
+  await relay?.stop();
   await admin?.disconnect();
   await temporal?.connection.close();
   await pool?.end();

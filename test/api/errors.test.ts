@@ -44,7 +44,6 @@ function appWith(
     readiness: {},
     pool,
     temporal,
-    publishProductCreated: () => Promise.resolve(),
     ...deps,
   });
 }
@@ -332,7 +331,7 @@ describe('outages and unexpected failures', () => {
 
   it('answers 500 without revealing the error when something unexpected breaks', async () => {
     const broken = appWith({
-      publishProductCreated: () => Promise.reject(new Error('secret internals at /srv/app/catalog.ts:42')),
+      beforeProductCommit: () => Promise.reject(new Error('secret internals at /srv/app/catalog.ts:42')),
     });
     const sku = uniqueSku('ERR');
     const res = await request(broken)

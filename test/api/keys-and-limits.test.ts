@@ -108,7 +108,6 @@ describe('rate limit shared by every API process', () => {
         readiness: {},
         pool,
         temporal,
-        publishProductCreated: () => Promise.resolve(),
       }),
     );
     const get = (app: Express) => request(app).get('/v1/products?pageSize=1').set('X-API-Key', key.secret);

@@ -35,7 +35,6 @@ beforeAll(async () => {
     readiness: readinessChecks({ temporal, kafkaAdmin: admin, pool }),
     pool,
     temporal,
-    publishProductCreated: () => Promise.resolve(),
   });
 });
 afterAll(async () => {

@@ -59,7 +59,6 @@ function apiProcess(name: string): ApiProcess {
     readiness: {},
     pool: api.saga.pool,
     temporal: api.saga.client,
-    publishProductCreated: () => Promise.resolve(),
     stalledOrders: watchdog,
   });
   return { app, watchdog };

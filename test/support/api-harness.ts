@@ -3,7 +3,6 @@ import type { Express } from 'express';
 import type { Producer } from 'kafkajs';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { createCatalogPublisher } from '../../api/catalog/catalog-events';
 import { readinessChecks } from '../../api/http/readiness';
 import type { AppConfig } from '../../platform/config';
 import { createIdempotentProducer } from '../../platform/kafka';
@@ -69,7 +68,6 @@ export async function startApiHarness(
     readiness: readinessChecks({ temporal: saga.client, kafkaAdmin, pool: saga.pool }),
     pool: saga.pool,
     temporal: saga.client,
-    publishProductCreated: createCatalogPublisher(producer),
   });
   return {
     saga,
