@@ -25,6 +25,7 @@ import type { AppConfig } from '../../platform/config';
 import { isClosedWorkflowError } from '../../platform/update-failures';
 import { crashPoints } from '../../platform/crash-points';
 import type { Logger } from '../../platform/logger';
+import { periodic } from '../../platform/periodic';
 import { createSagaStartOutbox } from '../../platform/saga-start-outbox';
 import type { QueuedStart, SagaStartOutbox } from '../../platform/saga-start-outbox';
 import type { orderSaga } from '../../workflows';
@@ -191,9 +192,6 @@ export function createSagaStartSweeper(
   logger: Logger,
   options: SweeperOptions = defaultSweeperOptions,
 ) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-
   /** One pass: starts what is due, oldest first; stops at the first failure (Temporal is likely down). */
   async function sweep(): Promise<number> {
     const due = await outbox.due(options.graceMs, options.batch);
@@ -215,25 +213,6 @@ export function createSagaStartSweeper(
     return started;
   }
 
-  function tick(): void {
-    if (running) return; // the last sweep is still at it
-    running = sweep()
-      .catch((err: unknown) => {
-        logger.warn({ err }, 'could not read the start outbox; retrying at the next sweep');
-        return 0;
-      })
-      .finally(() => (running = undefined));
-  }
-
-  return {
-    sweep,
-    start(): void {
-      timer = setInterval(tick, options.everyMs);
-      timer.unref();
-    },
-    async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
+  const job = periodic(options.everyMs, sweep, logger, 'could not read the start outbox');
+  return { sweep, ...job };
 }

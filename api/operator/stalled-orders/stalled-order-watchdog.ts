@@ -4,6 +4,7 @@
  * check for the gauge on /metrics. Every API process runs one, as every one runs the start outbox sweeper:
  * nothing to elect, and the alerts' ids make the processes' writes one alert.
  */
+import { periodic } from '../../../platform/periodic';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { AppConfig } from '../../../platform/config';
@@ -48,8 +49,6 @@ export function createStalledOrderWatchdog({
     timeoutMs: config.api.temporalTimeoutMs,
   });
   let last: StalledOrderCheck | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
 
   async function check(): Promise<StalledOrderCheck> {
     const found = await find();
@@ -64,26 +63,12 @@ export function createStalledOrderWatchdog({
     return found;
   }
 
-  function tick(): void {
-    if (running) return; // the last check is still at it
-    running = check()
-      .catch((err: unknown) => {
-        logger.warn({ err }, 'could not check for stalled orders; trying again at the next check');
-      })
-      .finally(() => (running = undefined));
-  }
+  const job = periodic(checkEveryMs(stalledAfterMs), check, logger, 'could not check for stalled orders');
 
   return {
     find,
     check,
     latest: () => last,
-    start() {
-      timer = setInterval(tick, checkEveryMs(stalledAfterMs));
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      await running;
-    },
+    ...job,
   };
 }
