@@ -19,7 +19,8 @@ module.exports = {
       ...shared,
       displayName: 'stack',
       roots: ['<rootDir>/test'],
-      testPathIgnorePatterns: ['/node_modules/', ...unitFolders],
+      // test/cluster/ needs the cluster profile of the stack: `npm run test:cluster` runs it (its own config).
+      testPathIgnorePatterns: ['/node_modules/', ...unitFolders, '<rootDir>/test/cluster/'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
   ],

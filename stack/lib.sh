@@ -78,6 +78,65 @@ read_servers_table() {
 }
 read_servers_table
 
+# Profiles (stack/profiles.txt, whose header explains them): STACK_PROFILE
+# picks one, `dev` when unset. Defines
+#   ALL_SERVERS        every server of servers.txt (SERVERS, before the profile)
+#   PROFILES           every profile, in the file's order
+#   PROFILE_SERVERS    profile -> its servers, space-separated
+# and keeps SERVERS, ORDER and STOP_ORDER to the servers of STACK_PROFILE.
+PROFILES_TABLE="$STACK_SRC/profiles.txt"
+STACK_PROFILE="${STACK_PROFILE:-dev}"
+# shellcheck disable=SC2034  # used by the scripts that source this file
+read_profiles_table() {
+  local line profile names rest name s
+  local -a kept
+  local -A listed=()
+  ALL_SERVERS=("${SERVERS[@]}")
+  PROFILES=()
+  declare -gA PROFILE_SERVERS=()
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%%#*}"
+    read -r profile names <<<"$line" || true
+    [ -n "$profile" ] || continue
+    [[ "$profile" =~ ^[a-z][a-z0-9_]*$ ]] || die "$PROFILES_TABLE: '$profile' is not a profile name (a-z, 0-9, _)"
+    [ -z "${PROFILE_SERVERS[$profile]:-}" ] || die "$PROFILES_TABLE: profile $profile is listed twice"
+    [ -n "$names" ] || die "$PROFILES_TABLE: profile $profile names no server"
+    rest=" "
+    for name in $names; do
+      is_listed_server "$name" || die "$PROFILES_TABLE: profile $profile names '$name', which stack/servers.txt does not list"
+      [[ "$rest" != *" $name "* ]] || die "$PROFILES_TABLE: profile $profile names $name twice"
+      rest+="$name "
+      listed[$name]=1
+    done
+    PROFILES+=("$profile")
+    PROFILE_SERVERS[$profile]="$names"
+  done <"$PROFILES_TABLE"
+  for name in "${ALL_SERVERS[@]}"; do
+    [ -n "${listed[$name]:-}" ] || die "$PROFILES_TABLE: no profile has $name (a server of stack/servers.txt)"
+  done
+  [ -n "${PROFILE_SERVERS[$STACK_PROFILE]:-}" ] ||
+    die "STACK_PROFILE=$STACK_PROFILE is not a profile of $PROFILES_TABLE (${PROFILES[*]})"
+  kept=()
+  for s in "${SERVERS[@]}"; do in_profile "$s" && kept+=("$s"); done
+  SERVERS=("${kept[@]}")
+  kept=()
+  for s in "${ORDER[@]}"; do in_profile "$s" && kept+=("$s"); done
+  ORDER=("${kept[@]}")
+  kept=()
+  for s in "${STOP_ORDER[@]}"; do in_profile "$s" && kept+=("$s"); done
+  STOP_ORDER=("${kept[@]}")
+}
+is_listed_server() { [[ " ${ALL_SERVERS[*]} " == *" $1 "* ]]; }
+# in_profile SERVER [PROFILE]: whether PROFILE (default STACK_PROFILE) runs SERVER.
+in_profile() { [[ " ${PROFILE_SERVERS[${2:-$STACK_PROFILE}]} " == *" $1 "* ]]; }
+# The profiles that have SERVER, space-separated.
+profiles_of() {
+  local p out=()
+  for p in "${PROFILES[@]}"; do in_profile "$1" "$p" && out+=("$p"); done
+  echo "${out[*]}"
+}
+read_profiles_table
+
 # The values of SERVER's port variables, main one first: what <name>_ports prints.
 server_ports() {
   local var out=()
@@ -86,6 +145,39 @@ server_ports() {
 }
 
 is_server() { [[ " ${SERVERS[*]} " == *" $1 "* ]]; }
+# For an error naming SERVER, when it is not one of STACK_PROFILE's.
+not_a_server() {
+  if is_listed_server "$1"; then
+    die "'$1' is not a server of profile $STACK_PROFILE ($(profiles_of "$1") has it: STACK_PROFILE=$(profiles_of "$1" | cut -d' ' -f1)); this profile's: ${SERVERS[*]}"
+  fi
+  die "unknown server '$1' (known: ${SERVERS[*]})"
+}
+
+# Whether a profile other than STACK_PROFILE that also has SERVER is in use,
+# that is runs a server of its own (one STACK_PROFILE does not have); prints
+# "<profile> (<its server> runs)". The dev profile in use keeps PostgreSQL
+# up through a cluster down, and the other way round.
+shared_in_use() {
+  local p t
+  for p in "${PROFILES[@]}"; do
+    if [ "$p" = "$STACK_PROFILE" ] || ! in_profile "$1" "$p"; then continue; fi
+    for t in ${PROFILE_SERVERS[$p]}; do
+      in_profile "$t" && continue
+      if server_pid "$t" >/dev/null 2>&1 || background_pid "$t" >/dev/null 2>&1; then
+        printf '%s (its %s runs)\n' "$p" "$t"
+        return 0
+      fi
+    done
+  done
+  return 1
+}
+
+# A line of an env file (.stack/stack.env): values are plain (no quotes
+# needed) unless a path has odd characters.
+env_line() {
+  if [[ "$2" =~ ^[A-Za-z0-9_./:@%+=,-]*$ ]]; then printf '%s=%s\n' "$1" "$2"
+  else printf '%s=%q\n' "$1" "$2"; fi
+}
 
 log_file() { printf '%s/%s.log' "$LOG_DIR" "$1"; }
 pid_file() { printf '%s/%s.pid' "$RUN_DIR" "$1"; }
@@ -239,27 +331,39 @@ wait_until() {
   done
 }
 
-# stop_server SERVER: signal only the recorded, verified pid; escalate to
+# stop_server SERVER...: signal only the recorded, verified pid; escalate to
 # KILL if it does not exit in time. Each server file may pick the polite
 # signal (PostgreSQL needs INT for a fast shutdown, TERM waits for clients).
+# Several servers are all signalled first and then awaited together: the
+# members of a quorum (the cluster profile's Kafka nodes), stopped one after
+# the other, would leave the last one waiting for a quorum that is gone.
 stop_server() {
-  local name="$1" pid sig="TERM" deadline
-  if ! pid="$(server_pid "$name")"; then
-    rm -f "$(pid_file "$name")"
-    log "$name: not running"
-    return 0
-  fi
-  declare -F "${name}_stop_signal" >/dev/null && sig="$("${name}_stop_signal")"
-  log "$name: stopping pid $pid (SIG$sig)"
-  kill -s "$sig" "$pid" 2>/dev/null || true
+  local name pid sig deadline i
+  local -a names=() pids=()
+  for name in "$@"; do
+    if ! pid="$(server_pid "$name")"; then
+      rm -f "$(pid_file "$name")"
+      log "$name: not running"
+      continue
+    fi
+    sig=TERM
+    declare -F "${name}_stop_signal" >/dev/null && sig="$("${name}_stop_signal")"
+    log "$name: stopping pid $pid (SIG$sig)"
+    kill -s "$sig" "$pid" 2>/dev/null || true
+    names+=("$name")
+    pids+=("$pid")
+  done
   deadline=$((SECONDS + STACK_STOP_TIMEOUT))
-  while pid_alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
-  if pid_alive "$pid"; then
-    log "$name: still alive after ${STACK_STOP_TIMEOUT}s, sending KILL"
-    kill -s KILL "$pid" 2>/dev/null || true
-    while pid_alive "$pid"; do sleep 0.2; done
-  fi
-  rm -f "$(pid_file "$name")"
+  for i in "${!names[@]}"; do
+    name="${names[$i]}" pid="${pids[$i]}"
+    while pid_alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
+    if pid_alive "$pid"; then
+      log "$name: still alive after ${STACK_STOP_TIMEOUT}s, sending KILL"
+      kill -s KILL "$pid" 2>/dev/null || true
+      while pid_alive "$pid"; do sleep 0.2; done
+    fi
+    rm -f "$(pid_file "$name")"
+  done
 }
 
 # Each servers/<name>.sh defines:
@@ -273,8 +377,11 @@ stop_server() {
 #   <name>_stop_signal  optional, default TERM
 #   <name>_installed    optional: whether its first install is done (up
 #                       installs an optional server in the background until then)
-# Only the servers the table names are loaded.
-for _s in "${SERVERS[@]}"; do
+#   <name>_stop_with    optional: the servers stopped together with it, all
+#                       signalled at once (a quorum's members; see stop_server)
+# Every server the table names is loaded, whatever the profile: down asks
+# another profile's servers whether they run (shared_in_use).
+for _s in "${ALL_SERVERS[@]}"; do
   [ -f "$STACK_SRC/servers/$_s.sh" ] || die "$SERVERS_TABLE names '$_s' but stack/servers/$_s.sh does not exist"
   # shellcheck source=/dev/null
   . "$STACK_SRC/servers/$_s.sh"
