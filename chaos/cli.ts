@@ -5,7 +5,7 @@ import { parseCommandLine } from '../harness/command';
 import type { OrderMix } from '../harness/mix';
 import { orderPaths, parseMix, pathMeaning } from '../harness/mix';
 import type { FaultKind } from './faults';
-import { faultKinds, faultMeaning } from './faults';
+import { allFaultKinds, clusterFaultKinds, faultKinds, faultMeaning } from './faults';
 
 // Every path of the saga, so each fault meets orders in review, compensation and short stock too.
 export const defaultChaosMix = 'happy=85,review=5,cancel=5,short=5';
@@ -15,7 +15,8 @@ const seconds = z.coerce.number().min(0);
 const Options = z.object({
   orders: z.coerce.number().int().positive().default(600),
   rate: positive.default(4),
-  faults: z.string().default(faultKinds.join(',')),
+  faults: z.string().optional(),
+  shape: z.enum(['single', 'cluster']).default('single'),
   warmup: seconds.default(15),
   interval: seconds.default(15),
   down: seconds.default(5),
@@ -23,7 +24,11 @@ const Options = z.object({
   'orders-mix': z.string().default(defaultChaosMix),
 });
 
+/** One process of each service on the dev stack, or two of each on the cluster profile of the stack. */
+export type ChaosShape = 'single' | 'cluster';
+
 export interface ChaosOptions {
+  shape: ChaosShape;
   /** Orders offered at least; the load goes on until the last fault has been injected and recovered. */
   orders: number;
   rate: number;
@@ -45,8 +50,13 @@ Kafka are whole; prints a table per fault and per check. Exits 1 when any check 
   --orders N          orders to offer at least (default 600); the load goes on at --rate until the last
                       fault has recovered and its backlog drained
   --rate R            orders per second, open loop (default 4)
-  --faults LIST       what to kill, in this order (default ${faultKinds.join(',')}):
-${faultKinds.map((f) => `                        ${f.padEnd(14)} ${faultMeaning[f]}`).join('\n')}
+  --shape SHAPE       single (default): one API, order worker and bridge worker on the dev stack;
+                      cluster: two of each on the cluster profile (STACK_PROFILE=cluster stack/up),
+                      each pair split over the two Temporal frontends, the APIs behind one balancer
+  --faults LIST       what to kill, in this order (default, single: ${faultKinds.join(',')}):
+${faultKinds.map((f) => `                        ${f.padEnd(16)} ${faultMeaning[f]}`).join('\n')}
+                      (default, cluster: ${clusterFaultKinds.join(',')}):
+${clusterFaultKinds.map((f) => `                        ${f.padEnd(16)} ${faultMeaning[f]}`).join('\n')}
   --warmup S          steady load before the first fault, seconds (default 15)
   --interval S        steady load between one fault's drained backlog and the next kill (default 15)
   --down S            how long a killed process stays dead before it is restarted (default 5)
@@ -62,6 +72,7 @@ const argSpec = {
   orders: text,
   rate: text,
   faults: text,
+  shape: text,
   warmup: text,
   interval: text,
   down: text,
@@ -70,14 +81,15 @@ const argSpec = {
   help: { type: 'boolean' },
 } as const;
 
-function parseFaults(list: string): FaultKind[] {
+function parseFaults(list: string, shape: ChaosShape): FaultKind[] {
+  const allowed: readonly FaultKind[] = shape === 'cluster' ? allFaultKinds : faultKinds;
   const faults = list
     .split(',')
     .map((f) => f.trim())
     .filter((f) => f !== '');
   for (const fault of faults) {
-    if (!(faultKinds as readonly string[]).includes(fault)) {
-      throw new Error(`--faults: "${fault}" is not one of ${faultKinds.join(', ')}`);
+    if (!(allowed as readonly string[]).includes(fault)) {
+      throw new Error(`--faults: "${fault}" is not one of ${allowed.join(', ')} (--shape ${shape})`);
     }
   }
   return faults as FaultKind[];
@@ -86,9 +98,13 @@ function parseFaults(list: string): FaultKind[] {
 /** Parsed options, the usage text for --help, or an error message. */
 export function parseChaosCli(argv: string[]): CliResult<ChaosOptions> {
   return parseCommandLine(argv, argSpec, Options, usage, (o) => ({
+    shape: o.shape,
     orders: o.orders,
     rate: o.rate,
-    faults: parseFaults(o.faults),
+    faults: parseFaults(
+      o.faults ?? (o.shape === 'cluster' ? clusterFaultKinds : faultKinds).join(','),
+      o.shape,
+    ),
     warmupS: o.warmup,
     intervalS: o.interval,
     downS: o.down,

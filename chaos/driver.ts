@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { ApiAnswer, ApiClient } from '../harness/api-client';
+import type { ApiAnswer } from '../harness/api-client';
+import type { ApiRequester } from '../harness/api-balancer';
 import { failureCause } from '../harness/api-client';
 import type { BenchCatalog } from '../harness/catalog';
 import { orderBody } from '../harness/catalog';
@@ -34,7 +35,7 @@ export interface ChaosDriver {
 }
 
 export function createChaosDriver(
-  api: ApiClient,
+  api: ApiRequester,
   id: BenchIdentity,
   catalog: BenchCatalog,
   ledger: OrderLedger,

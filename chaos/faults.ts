@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosServices } from './services';
-import type { StackServer } from './stack-server';
+import type { ClusterTopology } from './cluster-topology';
 import { stackServerPid } from '../harness/stack-servers';
 import { killStackServer, startStackServer } from './stack-server';
 
@@ -19,7 +19,20 @@ export const faultKinds = [
   'kafka',
   'postgres',
 ] as const;
-export type FaultKind = (typeof faultKinds)[number];
+
+/**
+ * The cluster shape's faults (two of every service, two Temporal server processes, three brokers): each
+ * kills one of two (or three), so the product must go on through the others while it is down.
+ */
+export const clusterFaultKinds = [
+  'temporal-node',
+  'kafka-leader',
+  'one-order-worker',
+  'leading-relay',
+  'one-api',
+] as const;
+export type FaultKind = (typeof faultKinds)[number] | (typeof clusterFaultKinds)[number];
+export const allFaultKinds: readonly FaultKind[] = [...faultKinds, ...clusterFaultKinds];
 
 /** What each fault takes away, for --help. */
 export const faultMeaning: Record<FaultKind, string> = {
@@ -30,20 +43,30 @@ export const faultMeaning: Record<FaultKind, string> = {
   temporal: 'the API cannot start sagas; workers lose their server',
   kafka: 'events cannot be published; sagas go on',
   postgres: 'no reservations, idempotency keys or outbox writes',
+  'temporal-node':
+    'one of the two Temporal server processes (the frontend of api-a and the workers -a); its shards move to the other',
+  'kafka-leader': 'the broker leading most order-event partitions; the other two elect new leaders',
+  'one-order-worker': 'order-worker-a; the other worker takes its tasks',
+  'leading-relay': 'the bridge whose relay holds the outbox lock; the other bridge takes the lead',
+  'one-api': 'api-a; the load balancer (the run) sends its requests to api-b',
 };
 
 export interface FaultRecord {
   kind: FaultKind;
+  /** What was killed: a stack server's or a service's name (`temporal_a`, `kafka_2`, `bridge-worker-b`). */
+  target: string;
   /** The killed process. */
   pid: number;
+  /**
+   * When the rest of the product had taken over from it, for the faults where that is observable: another
+   * relay leads, the partitions have new leaders. Undefined where nothing takes over (the process is back).
+   */
+  tookOverAt?: number;
   killedAt: number;
   /** When the restart began (after the pause) and when the process served again. */
   restartAt: number;
   recoveredAt: number;
 }
-
-const isServer = (kind: FaultKind): kind is StackServer & FaultKind =>
-  kind === 'temporal' || kind === 'kafka' || kind === 'postgres';
 
 // Long enough for orders under load to pass their capture and commit and stop at the mail step.
 const HOLD_MAIL_MS = 3_000;
@@ -63,28 +86,103 @@ async function killWorkerMidStep(services: ChaosServices, say: (line: string) =>
   }
 }
 
+/** How a fault kills its process and brings it back; `tookOver` waits for the others to take its part. */
+interface Target {
+  name: string;
+  kill: () => Promise<number>;
+  tookOver?: () => Promise<boolean>;
+  restart: () => Promise<void>;
+}
+
+// A take-over that has not happened by then is reported as not happening (the restart still follows).
+const TAKE_OVER_LIMIT_MS = 60_000;
+
+async function targetOf(
+  kind: FaultKind,
+  services: ChaosServices,
+  cluster: ClusterTopology | undefined,
+  say: (line: string) => void,
+): Promise<Target> {
+  const service = (key: string): Target => ({
+    name: key,
+    kill: () => services.kill(key),
+    restart: async () => void (await services.respawn(key)),
+  });
+  const server = (name: string): Target => ({
+    name,
+    kill: () => killStackServer(name),
+    restart: () => startStackServer(name),
+  });
+  switch (kind) {
+    case 'temporal':
+    case 'kafka':
+    case 'postgres':
+      return server(kind);
+    case 'order-worker':
+    case 'bridge-worker':
+      return service(kind);
+    case 'order-worker-mid-step':
+      return { ...service('order-worker'), kill: () => killWorkerMidStep(services, say) };
+    case 'one-order-worker':
+      return service('order-worker-a');
+    case 'one-api':
+      return service('api-a');
+    case 'temporal-node':
+      return server('temporal_a');
+    case 'leading-relay': {
+      const leader = await services.leader();
+      if (leader === undefined) throw new Error('no bridge leads the outbox relay');
+      return {
+        ...service(leader),
+        tookOver: async () => (await services.failover(leader, TAKE_OVER_LIMIT_MS)) !== undefined,
+      };
+    }
+    case 'kafka-leader': {
+      if (!cluster) throw new Error('kafka-leader needs the cluster shape');
+      const broker = await cluster.orderEventsLeader();
+      return {
+        ...server(broker.server),
+        tookOver: () => cluster.ledWithout(broker.nodeId, TAKE_OVER_LIMIT_MS),
+      };
+    }
+  }
+}
+
 /** Kills, waits `downMs`, restarts; resolves once the process serves again. */
 export async function injectFault(
   kind: FaultKind,
   services: ChaosServices,
   downMs: number,
   say: (line: string) => void,
+  cluster?: ClusterTopology,
 ): Promise<FaultRecord> {
-  const pid = isServer(kind)
-    ? await killStackServer(kind)
-    : kind === 'order-worker-mid-step'
-      ? await killWorkerMidStep(services, say)
-      : await services.kill(kind);
+  const target = await targetOf(kind, services, cluster, say);
+  const pid = await target.kill();
   const killedAt = Date.now();
-  say(`[chaos] kill -9 ${kind} (pid ${pid})`);
+  say(`[chaos] kill -9 ${kind}: ${target.name} (pid ${pid})`);
+  let tookOverAt: number | undefined;
+  const takingOver = target.tookOver?.().then((done) => {
+    if (done) tookOverAt = Date.now();
+  });
   await sleep(downMs);
   const restartAt = Date.now();
-  if (isServer(kind)) await startStackServer(kind);
-  else await services.respawn(kind === 'order-worker-mid-step' ? 'order-worker' : kind);
+  await target.restart();
   const recoveredAt = Date.now();
+  await takingOver;
   say(
-    `[chaos] ${kind} is back ${((recoveredAt - killedAt) / 1000).toFixed(1)} s after the kill ` +
-      `(restart took ${((recoveredAt - restartAt) / 1000).toFixed(1)} s)`,
+    `[chaos] ${target.name} is back ${((recoveredAt - killedAt) / 1000).toFixed(1)} s after the kill ` +
+      `(restart took ${((recoveredAt - restartAt) / 1000).toFixed(1)} s` +
+      (tookOverAt === undefined
+        ? ')'
+        : `; taken over after ${((tookOverAt - killedAt) / 1000).toFixed(1)} s)`),
   );
-  return { kind, pid, killedAt, restartAt, recoveredAt };
+  return {
+    kind,
+    target: target.name,
+    pid,
+    killedAt,
+    restartAt,
+    recoveredAt,
+    ...(tookOverAt ? { tookOverAt } : {}),
+  };
 }

@@ -14,9 +14,11 @@ function causes(refusals: Map<string, number>): string {
 
 export function faultTable(result: ChaosResult): string[] {
   const rows = result.windows.map((w) => [
-    w.fault.kind,
+    w.fault.kind === w.fault.target ? w.fault.kind : `${w.fault.kind} (${w.fault.target})`,
     s((w.fault.killedAt - result.startedAt) / 1000),
     s((w.fault.recoveredAt - w.fault.killedAt) / 1000),
+    s(w.tookOverS),
+    s(w.resumedS, 'never'),
     w.refusedS === undefined ? 'never' : `${s(w.refusedS)}${w.neverAcceptedAgain ? ' (still)' : ''}`,
     causes(w.refusals) || '—',
     s(w.slowestS),
@@ -28,6 +30,8 @@ export function faultTable(result: ChaosResult): string[] {
       'fault (kill -9)',
       'killed at',
       'back after',
+      'taken over after',
+      'orders settle again after',
       'API refused for',
       'refused submissions',
       'slowest answer',
@@ -67,7 +71,7 @@ export function report(result: ChaosResult): string[] {
   const o = result.options;
   const lines = [
     '',
-    `Chaos run ${result.id.suffix}: ${result.ledger.all().length} orders at ${o.rate}/s over ${s(result.loadS)}, ` +
+    `Chaos run ${result.id.suffix} (${o.shape}): ${result.ledger.all().length} orders at ${o.rate}/s over ${s(result.loadS)}, ` +
       `faults ${o.faults.join(', ')} (each down ${o.downS} s); drained ${s(result.drainS, 'NOT within --drain')} after the load`,
     '',
     ...faultTable(result),

@@ -31,9 +31,11 @@ import { OrderLedger } from './ledger';
 import { Progress } from './progress';
 import { faultSchedule, waitUntil } from './schedule';
 import { stampPublication } from './publication';
-import { ChaosServices } from './services';
+import { ChaosServices, clusterReplicas, singleReplicas } from './services';
 import { stackServerPid } from '../harness/stack-servers';
-import { stackServers, startStackServer } from './stack-server';
+import { clusterStackServers, stackServers, startStackServer } from './stack-server';
+import { clusterTopology } from './cluster-topology';
+import type { ClusterTopology } from './cluster-topology';
 import type { Verification } from './verify';
 import { verify } from './verify';
 import type { FaultWindow } from './windows';
@@ -92,20 +94,33 @@ interface Running {
   driver: ChaosDriver;
   feed: OrderEventFeed;
   progress: Progress;
+  topology: ClusterTopology | undefined;
 }
 
 async function start(options: ChaosOptions, io: ChaosIo, cleanup: (() => Promise<void>)[]): Promise<Running> {
   // The run's own clients stay quiet: an outage is what it measures, not log noise.
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', LOG_FORMAT: 'json' });
+  const cluster = options.shape === 'cluster';
+  // In the cluster shape the run's own client talks to the second frontend: its faults kill the first.
+  const config = loadConfig({
+    ...process.env,
+    ...(cluster && process.env.TEMPORAL_ADDRESS_B
+      ? { TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS_B }
+      : {}),
+    LOG_LEVEL: 'silent',
+    LOG_FORMAT: 'json',
+  });
   const id = await createIdentity('chaos');
   const ledger = new OrderLedger();
   const progress = new Progress(ledger, Date.now(), io.out);
   const temporal = await connectClient(config);
   cleanup.push(() => temporal.connection.close());
-  const services = new ChaosServices(id, serviceEnv(id, process.env), temporal, (l) => progress.say(l));
+  const env = serviceEnv(id, process.env);
+  const replicas = cluster ? await clusterReplicas(id, process.env) : singleReplicas(id);
+  const services = new ChaosServices(id, env, temporal, (l) => progress.say(l), replicas);
   cleanup.push(() => services.stop(SERVICE_GRACE_MS));
   progress.say(
-    `[chaos] run ${id.suffix}: API on port ${id.httpPort}, task queue ${id.orderTaskQueue}, logs in ${id.logDir}`,
+    `[chaos] run ${id.suffix} (${options.shape}): ${replicas.map((r) => r.key).join(', ')}; ` +
+      `API on port ${id.httpPort}, task queue ${id.orderTaskQueue}, logs in ${id.logDir}`,
   );
   await services.start();
   // Every order pays by card, so the kills also hit payment steps in flight (checked: one charge each).
@@ -113,16 +128,18 @@ async function start(options: ChaosOptions, io: ChaosIo, cleanup: (() => Promise
   await seedCatalog(services.api, id.operator.secret, catalog);
   const kafka = createKafka(config, createLogger(config, 'chaos'), 'chaos');
   cleanup.push(() => Promise.resolve(void closeLingeringSockets(kafka)));
+  const topology = cluster ? clusterTopology(kafka, process.env) : undefined;
+  if (topology) cleanup.push(() => topology.close());
   const driver = createChaosDriver(services.api, id, catalog, ledger, options.drainS * 1000);
   const feed = new OrderEventFeed(kafka, topics.orderEvents, (e) => driver.onEvent(e), feedConsumer);
   cleanup.push(() => feed.stop());
   await feed.start();
-  return { config, id, temporal, kafka, services, catalog, ledger, driver, feed, progress };
+  return { config, id, temporal, kafka, services, catalog, ledger, driver, feed, progress, topology };
 }
 
 /** Brings back every stack server that is not running (a fault cut short must not leave one down). */
-async function restoreServers(say: (line: string) => void): Promise<void> {
-  for (const name of stackServers) {
+async function restoreServers(options: ChaosOptions, say: (line: string) => void): Promise<void> {
+  for (const name of options.shape === 'cluster' ? clusterStackServers : stackServers) {
     if (stackServerPid(name) !== undefined) continue;
     say(`[chaos] ${name} is not running; starting it again`);
     await startStackServer(name);
@@ -205,7 +222,7 @@ export async function runChaos(options: ChaosOptions, io: ChaosIo): Promise<Chao
     const complain = (err: unknown) =>
       say(`[chaos] cleanup: ${err instanceof Error ? err.message : String(err)}`);
     // Servers first: the services shut down faster with their servers there.
-    await restoreServers(say).catch(complain);
+    await restoreServers(options, say).catch(complain);
     for (const step of cleanup.reverse()) await step().catch(complain);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosOptions } from './cli';
+import type { ClusterTopology } from './cluster-topology';
 import type { FaultRecord } from './faults';
 import { injectFault } from './faults';
 import type { OrderLedger } from './ledger';
@@ -32,7 +33,12 @@ export async function waitUntil(
 
 /** Injects the faults in order; returns what happened to each. */
 export async function faultSchedule(
-  r: { services: ChaosServices; ledger: OrderLedger; progress: Progress },
+  r: {
+    services: ChaosServices;
+    ledger: OrderLedger;
+    progress: Progress;
+    topology?: ClusterTopology | undefined;
+  },
   options: ChaosOptions,
   stop: () => boolean,
   errors: string[],
@@ -45,7 +51,7 @@ export async function faultSchedule(
     if (stop()) break;
     r.progress.stage = `fault ${i + 1}/${options.faults.length}: ${kind} killed`;
     try {
-      const record = await injectFault(kind, r.services, options.downS * 1000, say);
+      const record = await injectFault(kind, r.services, options.downS * 1000, say, r.topology);
       records.push(record);
       r.progress.stage = `fault ${i + 1}/${options.faults.length}: ${kind} back, draining its backlog`;
       const drained = await waitUntil(

@@ -13,7 +13,15 @@ const run = promisify(execFile);
 
 /** The servers its faults kill or stop (names of stack/servers.txt); brought back after the run if down. */
 export const stackServers = ['temporal', 'kafka', 'postgres', 'maildev'] as const;
-export type StackServer = (typeof stackServers)[number];
+/** The same in the cluster shape: one of two Temporal processes, any of the three brokers. */
+export const clusterStackServers = [
+  'temporal_a',
+  'kafka_1',
+  'kafka_2',
+  'kafka_3',
+  'postgres',
+  'maildev',
+] as const;
 
 // A killed PostgreSQL leaves its backends behind for a moment; until they notice the postmaster is gone,
 // a new postmaster refuses the shared memory they still hold. A few tries ride that out.
@@ -21,7 +29,7 @@ const START_ATTEMPTS = 4;
 const START_RETRY_MS = 2_000;
 
 /** kill -9 of the server's recorded process; resolves with its pid once it is gone. */
-export async function killStackServer(name: StackServer): Promise<number> {
+export async function killStackServer(name: string): Promise<number> {
   const pid = stackServerPid(name);
   if (pid === undefined) throw new Error(`${name} is not running (no live pid in .stack/run/${name}.pid)`);
   process.kill(pid, 'SIGKILL');
@@ -30,7 +38,7 @@ export async function killStackServer(name: StackServer): Promise<number> {
 }
 
 /** `bash stack/up <name>`: starts the server when its pid died, and waits until it answers. */
-export async function startStackServer(name: StackServer): Promise<void> {
+export async function startStackServer(name: string): Promise<void> {
   let lastError = '';
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {

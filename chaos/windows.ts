@@ -22,6 +22,13 @@ export interface FaultWindow {
    * never settled.
    */
   drainedS: number | undefined;
+  /**
+   * The kill to the first terminal event of one of those orders: how long the product stood still (0 when
+   * the other half of a pair kept orders settling all along).
+   */
+  resumedS: number | undefined;
+  /** The kill to the moment the others had taken over (a relay leads, partitions have new leaders). */
+  tookOverS: number | undefined;
 }
 
 export function faultWindow(
@@ -60,7 +67,16 @@ export function faultWindow(
     neverAcceptedAgain: firstRefused !== undefined && acceptedAgain === undefined,
     backlog: caught.length,
     drainedS: unsettled ? undefined : (lastSettled - fault.killedAt) / 1000,
+    resumedS: firstSettledAfter(caught, fault.killedAt),
+    tookOverS: fault.tookOverAt === undefined ? undefined : (fault.tookOverAt - fault.killedAt) / 1000,
   };
+}
+
+function firstSettledAfter(orders: readonly OrderRecord[], killedAt: number): number | undefined {
+  const after = orders
+    .map((o) => o.publishedAt ?? o.settledAt)
+    .filter((at): at is number => at !== undefined && at >= killedAt);
+  return after.length === 0 ? undefined : (Math.min(...after) - killedAt) / 1000;
 }
 
 /** Each fault's window ends where the next fault begins. */

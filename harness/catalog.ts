@@ -7,7 +7,7 @@ import { scoreOrder } from '../activities/fraud-rules';
 import type { FraudSettings } from '../activities/fraud-rules';
 import type { ProductInput } from '../contracts/http-catalog';
 import type { OrderInput, PricedOrder } from '../contracts/order';
-import type { ApiClient } from './api-client';
+import type { ApiRequester } from './api-balancer';
 import { failureCause } from './api-client';
 import type { OrderPath } from './mix';
 
@@ -70,7 +70,7 @@ export function orderBody(path: OrderPath, customerId: string, catalog: BenchCat
 
 /** Creates the products; fails naming the SKU the API refused. */
 export async function seedCatalog(
-  api: ApiClient,
+  api: ApiRequester,
   operatorSecret: string,
   catalog: BenchCatalog,
 ): Promise<void> {

@@ -27,7 +27,7 @@ export interface BenchIdentity {
 export const UNLIMITED_PER_MINUTE = 100_000_000;
 
 /** A port nobody listens on right now (the OS picks it). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -89,3 +89,22 @@ export function placementsOf(
     return { topic, partition, offset: String(base + index) };
   });
 }
+
+/**
+ * The topic-partitions a send wrote to that its answer does not name. kafkajs 2.2.4 can resolve a send
+ * that spans several brokers without the batch of a partition whose leader died mid-send, never retrying
+ * it (tulios/kafkajs#1303): such a send is incomplete, and its events must be sent again.
+ */
+export function unansweredPartitions(
+  sent: readonly { topic: string; partition: number }[],
+  answer: readonly RecordMetadata[],
+): string[] {
+  const answered = new Set(
+    answer
+      .filter((m) => m.errorCode === 0 || m.errorCode === undefined)
+      .map((m) => `${m.topicName}:${m.partition}`),
+  );
+  return [...new Set(sent.map(({ topic, partition }) => `${topic}:${partition}`))].filter(
+    (k) => !answered.has(k),
+  );
+}

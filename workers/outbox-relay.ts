@@ -21,7 +21,7 @@ import { crashPoints } from '../platform/crash-points';
 import { createIdempotentProducer } from '../platform/kafka';
 import type { Service } from '../platform/lifecycle';
 import type { Logger } from '../platform/logger';
-import { createPartitionAssigner, placementsOf } from './event-placement';
+import { createPartitionAssigner, placementsOf, unansweredPartitions } from './event-placement';
 import { WakeSignal } from './wake-signal';
 
 // Arbitrary constant shared by every relay of a database (the migrations use 727_001).
@@ -106,21 +106,19 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
     if (rows.length === 0) return 0;
     const byTopic = new Map<string, Message[]>();
     const primaries: { topic: string; partition: number }[] = [];
+    const sentTo: { topic: string; partition: number }[] = [];
     for (const row of rows) {
       const message = cloudEventMessage(row.event);
       const [primary, ...narrow] = topicsForOrderEvent(row.type);
       if (!primary) throw new Error(`no topic for event type ${row.type}`);
-      // Only the primary copy gets an explicit partition (the one the producer would pick anyway), so its
-      // offset can be read back; kafkajs partitions the narrow copies by their key.
-      const partition = await partitions.partitionOf(primary, message);
-      primaries.push({ topic: primary, partition });
-      const copies: [string, Message][] = [
-        [primary, { ...message, partition }],
-        ...narrow.map((topic): [string, Message] => [topic, message]),
-      ];
-      for (const [topic, copy] of copies) {
+      // Every copy gets an explicit partition (the one the producer would pick anyway): the primary's
+      // offset is read back from the answer, and every partition written must be in the answer.
+      for (const topic of [primary, ...narrow]) {
+        const partition = await partitions.partitionOf(topic, message);
+        if (topic === primary) primaries.push({ topic, partition });
+        sentTo.push({ topic, partition });
         const messages = byTopic.get(topic) ?? [];
-        messages.push(copy);
+        messages.push({ ...message, partition });
         byTopic.set(topic, messages);
       }
     }
@@ -131,6 +129,8 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
+    const unanswered = unansweredPartitions(sentTo, answer);
+    if (unanswered.length > 0) throw new IncompleteSendError(unanswered);
     // Crash tests: the instant after Kafka acknowledged and before the rows are marked (a resend follows).
     if (points.armed) for (const row of rows) points.reach('relayAcked', row.event.subject);
     const placements = placementsOf(primaries, answer);
@@ -243,8 +243,19 @@ export function createOutboxRelay({ config, kafka, logger }: OutboxRelayDeps): O
   };
 }
 
+/**
+ * A send that Kafka did not acknowledge whole: nothing of the batch is marked published, and all of it is
+ * sent again (at least once: the partitions that did take it get a second copy with the same event ids).
+ */
+export class IncompleteSendError extends Error {
+  constructor(readonly partitions: string[]) {
+    super(`Kafka did not acknowledge ${partitions.join(', ')} of the send; the batch is sent again`);
+    this.name = 'IncompleteSendError';
+  }
+}
+
 function isKafkaError(err: unknown): boolean {
-  return err instanceof Error && /^KafkaJS/.test(err.name);
+  return err instanceof IncompleteSendError || (err instanceof Error && /^KafkaJS/.test(err.name));
 }
 
 /** Protocol error types of a KafkaJS error and the errors it wraps (retries wrap the last one). */

@@ -115,6 +115,7 @@ describe('chaos run verdicts', () => {
 describe('chaos fault windows', () => {
   const fault: FaultRecord = {
     kind: 'postgres',
+    target: 'postgres',
     pid: 1,
     killedAt: 10_000,
     restartAt: 12_000,
