@@ -13,11 +13,37 @@ import { builtService } from './service-commands';
 const root = path.resolve(__dirname, '..');
 const config = loadConfigOrExit();
 
-const services = [
-  { name: 'api', entry: 'api/main.ts' },
-  { name: 'order-worker', entry: 'workers/order-worker-main.ts' },
-  { name: 'bridge-worker', entry: 'workers/bridge-worker-main.ts' },
+const single = [
+  { name: 'api', entry: 'api/main.ts', env: {} },
+  { name: 'order-worker', entry: 'workers/order-worker-main.ts', env: {} },
+  { name: 'bridge-worker', entry: 'workers/bridge-worker-main.ts', env: {} },
 ];
+
+/**
+ * On the cluster profile (its env file names a second Temporal frontend), every service runs twice, as
+ * in production: the -a ones on node A's frontend and the configured ports, the -b ones on node B's and
+ * the next ports. A load balancer would sit in front of the two APIs (docs/cluster.md).
+ */
+const nodeB = process.env.TEMPORAL_ADDRESS_B;
+const nextPort = (port: number) => String(port + 1);
+// The metrics ports of the two workers are adjacent (9565, 9564 on the cluster profile): the -b ones go
+// further up, clear of both.
+const pairedMetricsPort = (port: number) => String(port + 10);
+const services = nodeB
+  ? single.flatMap((service) => [
+      { ...service, name: `${service.name}-a` },
+      {
+        ...service,
+        name: `${service.name}-b`,
+        env: {
+          TEMPORAL_ADDRESS: nodeB,
+          HTTP_PORT: nextPort(config.http.port),
+          ORDER_WORKER_METRICS_PORT: pairedMetricsPort(config.temporal.orderWorkerMetricsPort),
+          BRIDGE_METRICS_PORT: pairedMetricsPort(config.outbox.metricsPort),
+        },
+      },
+    ])
+  : single;
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;
@@ -27,7 +53,7 @@ let stopping = false;
 // meanwhile: a worker crash must not become an API outage.
 function run(service: (typeof services)[number], lastDelayMs?: number): void {
   const startedAt = Date.now();
-  const built = builtService(service.entry, process.env);
+  const built = builtService(service.entry, { ...process.env, ...service.env });
   const child = spawn(process.execPath, built.nodeArgs, { cwd: root, stdio: 'inherit', env: built.env });
   children.set(service.name, child);
   child.on('exit', (code, signal) => {
@@ -105,7 +131,7 @@ void Promise.all([waitForApi(), n8nUrl()]).then(([up, n8n]) => {
   const lines = [
     '',
     'FusionCommerce Orchestrator is running:',
-    `  API            ${api}`,
+    `  API            ${api}${nodeB ? ` and http://${config.http.host}:${nextPort(config.http.port)} (two replicas)` : ''}`,
     `  API docs       ${api}/docs`,
     `  Dashboard      ${dashboardUrl(api)}`,
     `  Temporal UI    ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`,

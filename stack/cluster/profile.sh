@@ -58,7 +58,7 @@ cluster_profile_up() {
   mv "$CLUSTER_ENV_FILE.tmp" "$CLUSTER_ENV_FILE"
   cat >&2 <<SUMMARY
 [stack] cluster profile up in ${SECONDS}s
-  Temporal      node A 127.0.0.1:$TEMPORAL_A_PORT, node B 127.0.0.1:$TEMPORAL_B_PORT   ($TEMPORAL_CLUSTER_SHARDS history shards; PostgreSQL $TEMPORAL_DB + $TEMPORAL_VISIBILITY_DB)
+  Temporal      node A 127.0.0.1:$TEMPORAL_A_PORT, node B 127.0.0.1:$TEMPORAL_B_PORT   ($TEMPORAL_CLUSTER_SHARDS history shards; PostgreSQL $TEMPORAL_CLUSTER_DB + $TEMPORAL_CLUSTER_VISIBILITY_DB)
   Temporal UI   http://127.0.0.1:$TEMPORAL_CLUSTER_UI_PORT   (through node A)
   Kafka         $(kafka_cluster_brokers)   (3 brokers, replication 3, min.insync.replicas 2)
   PostgreSQL    postgres://$POSTGRES_USER:***@127.0.0.1:$POSTGRES_PORT/$CLUSTER_APP_DB   (shared with the dev profile)

@@ -34,10 +34,10 @@ TEMPORAL_CLUSTER_DIR="$STACK_DIR/cluster"
 TEMPORAL_CLUSTER_SHARDS=8
 
 # The role and databases the nodes use on the stack's PostgreSQL (postgres.sh).
-TEMPORAL_DB_USER=temporal
-TEMPORAL_DB_PASSWORD=temporal
-TEMPORAL_DB=temporal
-TEMPORAL_VISIBILITY_DB=temporal_visibility
+TEMPORAL_CLUSTER_DB_USER=temporal
+TEMPORAL_CLUSTER_DB_PASSWORD=temporal
+TEMPORAL_CLUSTER_DB=temporal
+TEMPORAL_CLUSTER_VISIBILITY_DB=temporal_visibility
 
 _temporal_node_var() { local v="TEMPORAL_${1^^}_$2"; printf '%s' "${!v}"; }
 temporal_node_address() { printf '127.0.0.1:%s' "$(_temporal_node_var "$1" PORT)"; }
@@ -100,8 +100,8 @@ cluster_pg_admin() {
 }
 
 _temporal_sql_tool() {
-  SQL_PASSWORD="$TEMPORAL_DB_PASSWORD" "$TEMPORAL_SQL_TOOL" --plugin postgres12 --endpoint 127.0.0.1 \
-    --port "$POSTGRES_PORT" --user "$TEMPORAL_DB_USER" "$@"
+  SQL_PASSWORD="$TEMPORAL_CLUSTER_DB_PASSWORD" "$TEMPORAL_SQL_TOOL" --plugin postgres12 --endpoint 127.0.0.1 \
+    --port "$POSTGRES_PORT" --user "$TEMPORAL_CLUSTER_DB_USER" "$@"
 }
 
 # The role, both databases and both schemas, each brought to the newest version the module ships.
@@ -122,15 +122,15 @@ _temporal_schema() {
     sleep 0.5
   done
   cluster_pg_admin >&2 <<SQL
-SELECT 'CREATE ROLE $TEMPORAL_DB_USER LOGIN PASSWORD ''$TEMPORAL_DB_PASSWORD'''
-  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$TEMPORAL_DB_USER') \gexec
-SELECT 'CREATE DATABASE $TEMPORAL_DB OWNER $TEMPORAL_DB_USER'
-  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$TEMPORAL_DB') \gexec
-SELECT 'CREATE DATABASE $TEMPORAL_VISIBILITY_DB OWNER $TEMPORAL_DB_USER'
-  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$TEMPORAL_VISIBILITY_DB') \gexec
+SELECT 'CREATE ROLE $TEMPORAL_CLUSTER_DB_USER LOGIN PASSWORD ''$TEMPORAL_CLUSTER_DB_PASSWORD'''
+  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$TEMPORAL_CLUSTER_DB_USER') \gexec
+SELECT 'CREATE DATABASE $TEMPORAL_CLUSTER_DB OWNER $TEMPORAL_CLUSTER_DB_USER'
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$TEMPORAL_CLUSTER_DB') \gexec
+SELECT 'CREATE DATABASE $TEMPORAL_CLUSTER_VISIBILITY_DB OWNER $TEMPORAL_CLUSTER_DB_USER'
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$TEMPORAL_CLUSTER_VISIBILITY_DB') \gexec
 SQL
-  for db in "$TEMPORAL_DB" "$TEMPORAL_VISIBILITY_DB"; do
-    if [ "$db" = "$TEMPORAL_DB" ]; then dir=temporal; else dir=visibility; fi
+  for db in "$TEMPORAL_CLUSTER_DB" "$TEMPORAL_CLUSTER_VISIBILITY_DB"; do
+    if [ "$db" = "$TEMPORAL_CLUSTER_DB" ]; then dir=temporal; else dir=visibility; fi
     dir="$TEMPORAL_SERVER_MODULE/schema/postgresql/v12/$dir/versioned"
     [ -d "$dir" ] || die "temporal: the schema folder $dir is missing (the module cache was cleaned?); delete $TEMPORAL_SERVER_BIN and run up again to fetch it"
     {
@@ -139,16 +139,16 @@ SQL
     } >>"$(log_file temporal-schema)" 2>&1 ||
       { log_tail temporal-schema; die "temporal: the schema of database $db could not be brought up to date; see $(log_file temporal-schema)"; }
   done
-  log "temporal: schemas of $TEMPORAL_DB and $TEMPORAL_VISIBILITY_DB up to date ($(_temporal_schema_versions))"
+  log "temporal: schemas of $TEMPORAL_CLUSTER_DB and $TEMPORAL_CLUSTER_VISIBILITY_DB up to date ($(_temporal_schema_versions))"
   exec {fd}>&-
   _TEMPORAL_SCHEMA_DONE=1
 }
 
 _temporal_schema_versions() {
   local db out=()
-  for db in "$TEMPORAL_DB" "$TEMPORAL_VISIBILITY_DB"; do
-    out+=("$db $(PGPASSWORD="$TEMPORAL_DB_PASSWORD" "$(_pg_bin)/psql" -X -tA -h 127.0.0.1 -p "$POSTGRES_PORT" \
-      -U "$TEMPORAL_DB_USER" -d "$db" -c 'SELECT curr_version FROM schema_version' 2>/dev/null)")
+  for db in "$TEMPORAL_CLUSTER_DB" "$TEMPORAL_CLUSTER_VISIBILITY_DB"; do
+    out+=("$db $(PGPASSWORD="$TEMPORAL_CLUSTER_DB_PASSWORD" "$(_pg_bin)/psql" -X -tA -h 127.0.0.1 -p "$POSTGRES_PORT" \
+      -U "$TEMPORAL_CLUSTER_DB_USER" -d "$db" -c 'SELECT curr_version FROM schema_version' 2>/dev/null)")
   done
   local IFS=,
   echo "${out[*]}"
@@ -177,11 +177,11 @@ persistence:
     default:
       sql:
         pluginName: postgres12
-        databaseName: $TEMPORAL_DB
+        databaseName: $TEMPORAL_CLUSTER_DB
         connectAddr: 127.0.0.1:$POSTGRES_PORT
         connectProtocol: tcp
-        user: $TEMPORAL_DB_USER
-        password: $TEMPORAL_DB_PASSWORD
+        user: $TEMPORAL_CLUSTER_DB_USER
+        password: $TEMPORAL_CLUSTER_DB_PASSWORD
         maxConns: 3
         maxIdleConns: 2
         maxConnLifetime: 1h
@@ -189,11 +189,11 @@ persistence:
     visibility:
       sql:
         pluginName: postgres12
-        databaseName: $TEMPORAL_VISIBILITY_DB
+        databaseName: $TEMPORAL_CLUSTER_VISIBILITY_DB
         connectAddr: 127.0.0.1:$POSTGRES_PORT
         connectProtocol: tcp
-        user: $TEMPORAL_DB_USER
-        password: $TEMPORAL_DB_PASSWORD
+        user: $TEMPORAL_CLUSTER_DB_USER
+        password: $TEMPORAL_CLUSTER_DB_PASSWORD
         maxConns: 2
         maxIdleConns: 1
         maxConnLifetime: 1h
@@ -272,6 +272,13 @@ temporal_node_start() {
   local n="$1"
   _temporal_schema
   _temporal_node_write_config "$n"
+  # On a new store both nodes would race to write the cluster's metadata, and the loser exits
+  # ("SaveClusterMetadata encountered version mismatch"): node B starts once node A serves (at once
+  # when A is already up), or after the start timeout when A is not coming.
+  if [ "$n" != a ]; then
+    local deadline=$((SECONDS + STACK_START_TIMEOUT))
+    until temporal_node_ping a || [ "$SECONDS" -ge "$deadline" ]; do sleep 1; done
+  fi
   log "temporal_$n: starting Temporal server node ${n^^} (frontend 127.0.0.1:$(_temporal_node_var "$n" PORT), $TEMPORAL_CLUSTER_SHARDS history shards shared with the other node)"
   spawn "temporal_$n" "$TEMPORAL_SERVER_BIN" --config-file "$(_temporal_node_config "$n")" --allow-no-auth start
 }
@@ -285,29 +292,8 @@ temporal_node_ping() {
 # cluster: they live in the shared store, so node A's setup does it and node B sees them.
 TEMPORAL_CLUSTER_NAMESPACES=(default "${TEMPORAL_EXTRA_NAMESPACES[@]}")
 temporal_node_setup() {
-  local n="$1" have listed sa attributes ns
-  [ "$n" = a ] || return 0
-  local address=(--address "$(temporal_node_address "$n")")
-  listed="$(temporal_search_attributes)" || die "temporal: cannot read the search attributes"
-  mapfile -t attributes <<<"$listed"
-  for ns in "${TEMPORAL_CLUSTER_NAMESPACES[@]}"; do
-    if ! "$TEMPORAL_BIN" operator namespace describe "${address[@]}" --namespace "$ns" >/dev/null 2>&1; then
-      log "temporal_$n: creating namespace $ns"
-      "$TEMPORAL_BIN" operator namespace create "${address[@]}" --namespace "$ns" --retention 72h >&2
-    fi
-    # A new namespace reaches every frontend's registry after a few seconds.
-    local deadline=$((SECONDS + 60))
-    until have="$("$TEMPORAL_BIN" operator search-attribute list "${address[@]}" --namespace "$ns" 2>/dev/null)"; do
-      [ "$SECONDS" -lt "$deadline" ] || die "temporal_$n: namespace $ns did not become usable within 60s"
-      sleep 1
-    done
-    for sa in "${attributes[@]}"; do
-      grep -qw "${sa%%=*}" <<<"$have" && continue
-      log "temporal_$n: registering search attribute $sa in namespace $ns"
-      "$TEMPORAL_BIN" operator search-attribute create "${address[@]}" \
-        --namespace "$ns" --name "${sa%%=*}" --type "${sa#*=}" >&2
-    done
-  done
+  [ "$1" = a ] || return 0
+  temporal_register_namespaces "temporal_$1" "$(temporal_node_address "$1")" "${TEMPORAL_CLUSTER_NAMESPACES[@]}"
 }
 
 # Serving, and its frontend knows the namespaces (node B's registry may lag node A's by seconds).

@@ -97,24 +97,32 @@ TEMPORAL_EXTRA_NAMESPACES=(api-fuzzing stalled-orders)
 # (e.g. a database created before an attribute was added to the list), and
 # creates the extra namespaces with the same attributes.
 temporal_setup() {
-  local have listed sa attributes ns
-  local address=(--address "127.0.0.1:$TEMPORAL_PORT")
-  listed="$(temporal_search_attributes)" || die "temporal: cannot read the search attributes"
+  temporal_register_namespaces temporal "127.0.0.1:$TEMPORAL_PORT" default "${TEMPORAL_EXTRA_NAMESPACES[@]}"
+}
+
+# temporal_register_namespaces LABEL ADDRESS NAMESPACE...: creates each namespace the server at ADDRESS
+# lacks, waits until it is usable, and registers the search attributes it lacks. The dev server and the
+# cluster profile's nodes (stack/cluster/temporal-node.sh) share it.
+temporal_register_namespaces() {
+  local label="$1" have listed sa attributes ns
+  local address=(--address "$2")
+  shift 2
+  listed="$(temporal_search_attributes)" || die "$label: cannot read the search attributes"
   mapfile -t attributes <<<"$listed"
-  for ns in default "${TEMPORAL_EXTRA_NAMESPACES[@]}"; do
+  for ns in "$@"; do
     if ! "$TEMPORAL_BIN" operator namespace describe "${address[@]}" --namespace "$ns" >/dev/null 2>&1; then
-      log "temporal: creating namespace $ns"
+      log "$label: creating namespace $ns"
       "$TEMPORAL_BIN" operator namespace create "${address[@]}" --namespace "$ns" --retention 72h >&2
     fi
-    # A new namespace reaches the server's registry after a few seconds.
+    # A new namespace reaches the server's registry (every frontend's, in a cluster) after a few seconds.
     local deadline=$((SECONDS + 60))
     until have="$("$TEMPORAL_BIN" operator search-attribute list "${address[@]}" --namespace "$ns" 2>/dev/null)"; do
-      [ "$SECONDS" -lt "$deadline" ] || die "temporal: namespace $ns did not become usable within 60s"
+      [ "$SECONDS" -lt "$deadline" ] || die "$label: namespace $ns did not become usable within 60s"
       sleep 1
     done
     for sa in "${attributes[@]}"; do
       grep -qw "${sa%%=*}" <<<"$have" && continue
-      log "temporal: registering search attribute $sa in namespace $ns"
+      log "$label: registering search attribute $sa in namespace $ns"
       "$TEMPORAL_BIN" operator search-attribute create "${address[@]}" \
         --namespace "$ns" --name "${sa%%=*}" --type "${sa#*=}" >&2
     done

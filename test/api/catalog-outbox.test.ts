@@ -4,50 +4,28 @@
  * to send itself.
  */
 import type { Pool } from 'pg';
-import type { Client } from '@temporalio/client';
 import request from 'supertest';
-import { createApp } from '../../api/app';
 import { createCatalogStore } from '../../api/catalog/catalog-store';
 import { topics } from '../../contracts/topics';
-import { loadConfig } from '../../platform/config';
-import { createPool, migrate } from '../../platform/database';
-import { closeLingeringSockets, createKafka, ensureTopics } from '../../platform/kafka';
-import { createLogger } from '../../platform/logger';
-import { connectClient } from '../../platform/temporal';
-import { createOutboxRelay } from '../../workers/outbox-relay';
-import type { OutboxRelay } from '../../workers/outbox-relay';
-import { testKeys, withTestKeys } from '../support/api-harness';
+import { testKeys } from '../support/api-harness';
 import { uniqueSku } from '../support/catalog';
-import { TopicCollector } from '../support/topic-collector';
+import type { TopicCollector } from '../support/topic-collector';
+import { startCatalogHarness } from '../support/catalog-harness';
+import type { CatalogHarness } from '../support/catalog-harness';
 
 jest.setTimeout(60_000);
 
-const config = withTestKeys(loadConfig());
-const logger = createLogger({ log: { level: 'warn', format: 'json' } }, 'test-catalog-outbox');
-const kafka = createKafka(config, logger, 'test-catalog-outbox');
+let harness: CatalogHarness;
 let pool: Pool;
-let temporal: Client;
-// The relay of this file, as a bridge worker runs one; whichever relay holds the lock publishes.
-let relay: OutboxRelay;
+let app: CatalogHarness['app'];
 let catalogEvents: TopicCollector;
-let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
-  pool = createPool(config);
-  await migrate(pool);
-  temporal = await connectClient(config);
-  await ensureTopics(kafka, config, [topics.catalogEvents]);
-  relay = createOutboxRelay({ config, kafka, logger });
-  catalogEvents = new TopicCollector(kafka, topics.catalogEvents);
-  await Promise.all([relay.start(), catalogEvents.start()]);
-  app = createApp({ config, logger, readiness: {}, pool, temporal });
+  harness = await startCatalogHarness('test-catalog-outbox');
+  ({ pool, app, catalogEvents } = harness);
 });
 afterAll(async () => {
-  await catalogEvents?.stop();
-  await relay?.stop();
-  closeLingeringSockets(kafka);
-  await temporal?.connection.close();
-  await pool?.end();
+  await harness?.stop();
 });
 
 const createProduct = (body: object) =>

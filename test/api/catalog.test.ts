@@ -1,57 +1,30 @@
 import type { Admin } from 'kafkajs';
 import type { Pool } from 'pg';
-import type { Client } from '@temporalio/client';
 import request from 'supertest';
-import { createApp } from '../../api/app';
 import { ProductCreated } from '../../contracts/events';
-import { topics } from '../../contracts/topics';
-import { loadConfig } from '../../platform/config';
-import { createPool, migrate } from '../../platform/database';
-import { createKafka, ensureTopics } from '../../platform/kafka';
-import { createLogger } from '../../platform/logger';
-import { connectClient } from '../../platform/temporal';
-import { createOutboxRelay } from '../../workers/outbox-relay';
-import type { OutboxRelay } from '../../workers/outbox-relay';
-import { testKeys, withTestKeys } from '../support/api-harness';
+import { testKeys } from '../support/api-harness';
 import { uniqueSku } from '../support/catalog';
-import { TopicCollector } from '../support/topic-collector';
+import type { TopicCollector } from '../support/topic-collector';
+import { startCatalogHarness } from '../support/catalog-harness';
+import type { CatalogHarness } from '../support/catalog-harness';
 
 jest.setTimeout(60_000);
 
-const config = withTestKeys(loadConfig());
-const logger = createLogger(config, 'test-api');
-const kafka = createKafka(config, logger, 'test-catalog');
+let harness: CatalogHarness;
 let pool: Pool;
-let temporal: Client;
-// product.created reaches Kafka through the outbox, so this file runs a relay, as a bridge worker does.
-let relay: OutboxRelay;
-let admin: Admin;
+let app: CatalogHarness['app'];
 let catalogEvents: TopicCollector;
-let app: ReturnType<typeof createApp>;
+let admin: Admin;
 
 beforeAll(async () => {
-  pool = createPool(config);
-  await migrate(pool);
-  temporal = await connectClient(config);
-  await ensureTopics(kafka, config, [topics.catalogEvents]);
-  relay = createOutboxRelay({ config, kafka, logger });
-  admin = kafka.admin();
-  catalogEvents = new TopicCollector(kafka, topics.catalogEvents);
-  await Promise.all([relay.start(), admin.connect(), catalogEvents.start()]);
-  app = createApp({
-    config,
-    logger,
-    readiness: {},
-    pool,
-    temporal,
-  });
+  harness = await startCatalogHarness('test-catalog');
+  ({ pool, app, catalogEvents } = harness);
+  admin = harness.kafka.admin();
+  await admin.connect();
 });
 afterAll(async () => {
-  await catalogEvents?.stop();
-  await relay?.stop();
   await admin?.disconnect();
-  await temporal?.connection.close();
-  await pool?.end();
+  await harness?.stop();
 });
 
 const asOperator = (req: request.Test) => req.set('X-API-Key', testKeys.operator);

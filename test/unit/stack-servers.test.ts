@@ -264,3 +264,27 @@ describe('stack/profiles.txt', () => {
     expect(sharedInUse('dev', 'kafka', ['kafka_1'])).toBe('not in use');
   });
 });
+
+describe('the server files share one shell', () => {
+  // lib.sh sources every server file into one shell: a global one file assigns and another assigns again
+  // silently wins (the cluster's PostgreSQL database name once replaced the dev server's SQLite path).
+  it('assigns each top-level variable in one file only', () => {
+    const files = [
+      ...readdirSync(path.join(root, 'stack/servers')).map((f) => `stack/servers/${f}`),
+      ...readdirSync(path.join(root, 'stack/cluster'))
+        .filter((f) => f.endsWith('.sh'))
+        .map((f) => `stack/cluster/${f}`),
+    ];
+    const owners = new Map<string, string[]>();
+    for (const file of files) {
+      for (const line of readFileSync(path.join(root, file), 'utf8').split('\n')) {
+        const assigned = /^([A-Z][A-Z0-9_]*)=/.exec(line)?.[1];
+        if (assigned) owners.set(assigned, [...new Set([...(owners.get(assigned) ?? []), file])]);
+      }
+    }
+    const clashes = [...owners]
+      .filter(([, in_]) => in_.length > 1)
+      .map(([v, in_]) => `${v}: ${in_.join(', ')}`);
+    expect(clashes).toEqual([]);
+  });
+});
