@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import './kafkajs-request-queue-fix';
-import type { ISocketFactory, KafkaConfig, LogEntry, Producer } from 'kafkajs';
+import type { Admin, ISocketFactory, KafkaConfig, LogEntry, Producer } from 'kafkajs';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 
@@ -81,16 +81,47 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: config.kafka.topicPartitions,
-        replicationFactor: config.kafka.topicReplication,
-      })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: config.kafka.topicPartitions,
+          replicationFactor: config.kafka.topicReplication,
+        })),
+      });
+    } catch (err) {
+      // With several brokers, kafkajs's wait for the new leaders can ask a broker that has not learnt of
+      // the topics yet, which answers "does not host this topic-partition": created, not yet known
+      // everywhere. The wait below is the one that decides.
+      if (!isUnknownTopic(err)) throw err;
+    }
+    await untilLed(admin, missing);
   } finally {
     await admin.disconnect();
+  }
+}
+
+const isUnknownTopic = (err: unknown) =>
+  typeof err === 'object' && err !== null && 'type' in err && err.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+
+const TOPIC_LEADERS_TIMEOUT_MS = 30_000;
+
+/** Until every partition of the topics has a leader in the cluster's metadata. */
+async function untilLed(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + TOPIC_LEADERS_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const led = metadata.topics.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      );
+      if (led && metadata.topics.length === topics.length) return;
+    } catch (err) {
+      if (!isUnknownTopic(err)) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
